@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the ionos.activitylog collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+name: activity_log
+short_description: Read the IONOS Cloud Activity Log in templates, assert and set_fact
+version_added: 0.1.0
+description:
+  - Returns the entries of the IONOS Cloud Activity Log in a window of time, as one flat list, exactly like the
+    RV(ionos.activitylog.activity_log_info#module:activities) of M(ionos.activitylog.activity_log_info), which
+    takes the same options.
+  - Follows every page and slices windows larger than the API's result window; retries and timeouts work inside
+    the lookup, since a lookup cannot use C(until)/C(retries).
+  - Runs on the controller, so a task's C(environment) does not reach it; it reads E(IONOS_TOKEN) and the other
+    variables from the controller's environment, and the C(ionos_*) variables.
+author:
+  - ionos.activitylog contributors (@ionos-activitylog)
+extends_documentation_fragment:
+  - ionos.activitylog.activity_log
+  - ionos.activitylog.activity_log.plugins
+options:
+  _terms:
+    description:
+      - Contract numbers to read; the same as O(contract_numbers), which must then be left out.
+    type: list
+    elements: int
+    required: false
+seealso:
+  - module: ionos.activitylog.activity_log_info
+'''
+
+EXAMPLES = r'''
+- name: Fail when a datacenter was deleted in the last day
+  ansible.builtin.assert:
+    that: deletions | length == 0
+    fail_msg: "{{ deletions | map(attribute='username') | unique | join(', ') }} deleted datacenters"
+  vars:
+    deletions: "{{ query('ionos.activitylog.activity_log', filters={'resource_action': 'vr.datacenter.delete'}) }}"
+
+- name: Keep the failed requests of one contract in the last hour
+  ansible.builtin.set_fact:
+    failures: "{{ lookup('ionos.activitylog.activity_log', 31909628, start='-1h', filters={'errors_only': true}, wantlist=true) }}"
+'''
+
+RETURN = r'''
+_list:
+  description:
+    - The entries of the window that match O(filters), oldest first, each once, as in
+      RV(ionos.activitylog.activity_log_info#module:activities); with O(query) its value (a list, or a list of one value).
+  type: list
+  elements: dict
+'''
+
+from ansible.errors import AnsibleError
+from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
+
+from ansible_collections.ionos.activitylog.plugins.module_utils.activity import fetch_activity
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ActivityLogError
+from ansible_collections.ionos.activitylog.plugins.module_utils.options import ARGUMENT_SPEC
+
+display = Display()
+
+
+class LookupModule(LookupBase):
+    """Thin: options through set_options()/get_option(), the work in module_utils.activity."""
+
+    def run(self, terms, variables=None, **kwargs):
+        self.set_options(var_options=variables, direct=kwargs)
+        options = {name: self._templated(self.get_option(name)) for name in ARGUMENT_SPEC}
+        if terms:
+            if options.get('contract_numbers'):
+                raise AnsibleError('activity_log: give the contract numbers either as terms or as contract_numbers, not both')
+            options['contract_numbers'] = [number for term in terms for number in (term if isinstance(term, list) else [term])]
+        try:
+            result = fetch_activity(options)
+        except ActivityLogError as error:
+            raise AnsibleError('activity_log: %s' % error) from None
+        for warning in result['warnings']:
+            display.warning('activity_log: %s' % warning)
+        activities = result['activities']
+        return activities if isinstance(activities, list) else [activities]
+
+    def _templated(self, value):
+        """Values of the ``ionos_*`` variables reach plugins untemplated (``ionos_token: "{{ vault_token }}"``)."""
+        if isinstance(value, str) and '{{' in value and self._templar is not None:
+            return self._templar.template(value)
+        return value

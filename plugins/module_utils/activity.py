@@ -1,0 +1,44 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the ionos.activitylog collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one entry point the module and the lookup share: options in, the documented result out."""
+
+from __future__ import annotations
+
+from ansible_collections.ionos.activitylog.plugins.module_utils.client import ActivityLogClient
+from ansible_collections.ionos.activitylog.plugins.module_utils.engine import Engine
+from ansible_collections.ionos.activitylog.plugins.module_utils.options import settings_from_options
+
+TLS_OFF_WARNING = 'validate_certs is false: the TLS certificate of the API is not verified; use this only for tests.'
+
+
+def fetch_activity(options: dict, now=None) -> dict:
+    """Validate ``options``, read the window and return the result of activity_log_info (plus ``warnings``).
+
+    Raises ActivityLogError (OptionError, ApiError, IncompleteResultError) with a message for the user.
+    """
+    settings = settings_from_options(options, now)
+    client = ActivityLogClient(settings)
+    try:
+        run = Engine(client, settings).run()
+    finally:
+        client.close()
+    warnings = list(run.warnings)
+    if not settings.validate_certs:
+        warnings.insert(0, TLS_OFF_WARNING)
+    index = 2 if settings.format == 'raw' else 1
+    activities = [item[index] for item in run.entries]
+    if settings.query is not None:
+        activities = settings.query.search(activities)
+    return {
+        'activities': activities,
+        'total': run.total,
+        'returned': len(run.entries),
+        'matched': run.matched,
+        'truncated': run.truncated,
+        'contracts': run.contracts,
+        'window': {'start': run.window[0], 'end': run.window[1]},
+        'stats': {'requests': client.stats.requests, 'retries': client.stats.retries, 'slices': run.slices,
+                  'seconds': round(run.seconds, 3)},
+        'warnings': warnings,
+    }

@@ -1,0 +1,213 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the ionos.activitylog collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Turn one ``_source`` of the API, whatever its shape, into a lean flat entry.
+
+The API makes no field required and mixes integer and string spellings, and a run may hold 200,000 entries,
+so normalization never raises (anything unusable becomes None, an empty list or is skipped), builds plain
+dicts, and interns the short strings that repeat from entry to entry (usernames, types, statuses, ...).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+
+from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import format_time, parse_rfc3339
+
+NORMALIZED_FIELDS = (
+    'id', 'time', 'contract_number', 'username', 'source_ip', 'source_service', 'event_type', 'status', 'action',
+    'uri', 'message', 'request_id', 'resources', 'error',
+)
+
+INTERN_MAX_LENGTH = 128
+_intern = sys.intern
+_CANONICAL_TIME = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z\Z')
+
+
+def source_of(hit):
+    """The ``_source`` dict of a hit (other keys beside it are ignored); None when there is none."""
+    if not isinstance(hit, dict):
+        return None
+    source = hit.get('_source')
+    return source if isinstance(source, dict) else None
+
+
+def entry_id(source) -> str:
+    """``@uuid`` when it is a non-empty string, else ``sha256:`` + the hex digest of the entry's canonical JSON.
+
+    Canonical JSON (sorted keys, compact separators, ASCII) makes the hash stable across pages, runs and
+    key orders, so an entry read twice while paging deduplicates.
+    """
+    if isinstance(source, dict):
+        uuid = source.get('@uuid')
+        if isinstance(uuid, str) and uuid.strip():
+            return uuid.strip()
+    return 'sha256:' + hashlib.sha256(_canonical_json(source).encode('ascii')).hexdigest()
+
+
+def normalize_entry(source, contract_hint=None) -> dict:
+    """The flat entry of ``source`` with the keys of NORMALIZED_FIELDS, in that order.
+
+    * ``time``: ``meta.time`` as UTC RFC 3339 with milliseconds (``2016-09-23T12:02:52.394Z``); the raw string
+      when it cannot be parsed; None when absent or not a string.
+    * ``contract_number``: ``principal.identity.contractNumber`` (an integer or a numeric string), else
+      ``contract_hint``, the contract that was queried.
+    * ``source_service``: ``principal.sourceService``, else ``event.param.sourceService``.
+    * ``resources``: a list of ``{"type", "id", "actions"}`` (``actions`` always a list of strings; a resource with
+      none of the three is dropped).
+    * ``error``: None when there is no http status, no message and no error code; else
+      ``{"http_status": int or None, "error_code": str or None, "messages": [{"error_code", "message"}, ...]}``,
+      where ``error_code`` is ``event.param.errorCode``, else the first message's code.
+    * Every other field is a string or None; empty strings become None, numbers become their text.
+    """
+    ident = entry_id(source)
+    source = _mapping(source)
+    principal = _mapping(source.get('principal'))
+    identity = _mapping(principal.get('identity'))
+    meta = _mapping(source.get('meta'))
+    event = _mapping(source.get('event'))
+    param = _mapping(event.get('param'))
+    return {
+        'id': ident,
+        'time': _time(meta.get('time')),
+        'contract_number': _contract(identity.get('contractNumber'), contract_hint),
+        'username': _short(identity.get('username')),
+        'source_ip': _short(principal.get('sourceIP')),
+        'source_service': _short(principal.get('sourceService')) or _short(param.get('sourceService')),
+        'event_type': _short(event.get('type')),
+        'status': _short(event.get('status')),
+        'action': _short(param.get('action')),
+        'uri': _text(param.get('uri')),
+        'message': _short(event.get('message')),
+        'request_id': _text(meta.get('requestId')),
+        'resources': _resources(event.get('resources')),
+        'error': _error(param),
+    }
+
+
+def _canonical_json(value) -> str:
+    """Sorted, compact, ASCII JSON; values JSON cannot hold are written as their repr."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(',', ':'), ensure_ascii=True, default=repr)
+    except (TypeError, ValueError, RecursionError):
+        pass
+    try:
+        return json.dumps(repr(value), ensure_ascii=True)
+    except (ValueError, RecursionError):
+        return '"unserializable %s"' % type(value).__name__
+
+
+def _mapping(value) -> dict:
+    """A dict where one is expected; anything else counts as missing."""
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value) -> str | None:
+    """A non-empty string, or the text of a number; None for anything else."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return str(value)
+        except ValueError:  # an integer past the interpreter's digit limit
+            return None
+    return None
+
+
+def _short(value) -> str | None:
+    """``_text`` for values that repeat across entries: interned, so 200,000 entries share one copy."""
+    if type(value) is str:  # pylint: disable=unidiomatic-typecheck  # the fast path of nearly every call
+        return _intern(value) if 0 < len(value) <= INTERN_MAX_LENGTH else (value or None)
+    text = _text(value)
+    if text is not None and len(text) <= INTERN_MAX_LENGTH:
+        return _intern(text)
+    return text
+
+
+def _integer(value) -> int | None:
+    """An int from an int, an integral float or a numeric string; None for anything else (bools included)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit() and text.isascii() and len(text) <= 20:
+            return int(text)
+    return None
+
+
+def _contract(value, hint) -> int | None:
+    number = _integer(value)
+    if number is not None and number > 0:
+        return number
+    hinted = _integer(hint)
+    return hinted if hinted is not None and hinted > 0 else None
+
+
+def _time(value) -> str | None:
+    """The canonical form; a value already shaped like it is kept as is (valid or not, it would be kept anyway)."""
+    if not isinstance(value, str) or not value:
+        return None
+    if _CANONICAL_TIME.match(value):
+        return value
+    moment = parse_rfc3339(value)
+    return format_time(moment) if moment is not None else value
+
+
+def _resources(value) -> list:
+    if not isinstance(value, list):
+        return []
+    resources = []
+    for item in value:
+        if not isinstance(item, dict):
+            continue
+        kind, ident = _short(item.get('type')), _text(item.get('id'))
+        actions = _actions(item['action'] if 'action' in item else item.get('actions'))
+        if kind is not None or ident is not None or actions:
+            resources.append({'type': kind, 'id': ident, 'actions': actions})
+    return resources
+
+
+def _actions(value) -> list:
+    """``action`` is a list of dotted codes; a lone string is taken as a list of one."""
+    actions = []
+    for item in value if isinstance(value, list) else (value,):
+        text = _short(item)
+        if text is not None:
+            actions.append(text)
+    return actions
+
+
+def _error(param: dict) -> dict | None:
+    raw = param.get('error')
+    if isinstance(raw, str):
+        raw = {'messages': [raw]}
+    raw = _mapping(raw)
+    messages = _messages(raw.get('messages'))
+    http_status = _integer(raw.get('httpStatus'))
+    error_code = _short(param.get('errorCode'))
+    if error_code is None:
+        error_code = next((message['error_code'] for message in messages if message['error_code'] is not None), None)
+    if http_status is None and not messages and error_code is None:
+        return None
+    return {'http_status': http_status, 'error_code': error_code, 'messages': messages}
+
+
+def _messages(value) -> list:
+    """A list of ``{"error_code", "message"}``; a lone message or a plain string is taken as a list of one."""
+    items = value if isinstance(value, list) else [value]
+    messages = []
+    for item in items:
+        if isinstance(item, dict):
+            message = {'error_code': _short(item.get('errorCode')), 'message': _text(item.get('message'))}
+        else:
+            message = {'error_code': None, 'message': _text(item)}
+        if message['error_code'] is not None or message['message'] is not None:
+            messages.append(message)
+    return messages

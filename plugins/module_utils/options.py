@@ -1,0 +1,129 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the ionos.activitylog collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one argument spec of the shared options, and their validation into Settings.
+
+The module passes ``module.params`` and the lookup its ``get_option()`` values to ``settings_from_options``, so
+both validate the same way, before any request is sent.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timezone
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError
+from ansible_collections.ionos.activitylog.plugins.module_utils.filters import EntryFilter
+from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import resolve_window
+
+DEFAULT_API_URL = 'https://api.ionos.com'
+MAX_PAGE_SIZE = 1000
+MAX_CONCURRENCY = 32
+
+ARGUMENT_SPEC = dict(
+    token=dict(type='str', no_log=True, fallback=(env_fallback, ['IONOS_TOKEN'])),
+    username=dict(type='str', fallback=(env_fallback, ['IONOS_USERNAME'])),
+    password=dict(type='str', no_log=True, fallback=(env_fallback, ['IONOS_PASSWORD'])),
+    api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['IONOS_API_URL'])),
+    validate_certs=dict(type='bool', default=True),
+    ca_path=dict(type='path'),
+    timeout=dict(type='float', default=30),
+    retries=dict(type='int', default=5),
+    proxy=dict(type='str'),
+    contract_numbers=dict(type='list', elements='int', aliases=['contract_number', 'contracts']),
+    start=dict(type='str', default='-24h'),
+    end=dict(type='str', default='now'),
+    page_size=dict(type='int', default=100),
+    concurrency=dict(type='int', default=4),
+    max_items=dict(type='int'),
+    filters=dict(type='dict'),
+    query=dict(type='str'),
+    format=dict(type='str', choices=['normalized', 'raw'], default='normalized'),
+)
+
+
+class Settings:
+    """Validated options of one run: connection, window (resolved once), paging and output."""
+
+    def __init__(self, options: dict, now: datetime):
+        self.token = options.get('token') or None
+        self.username = options.get('username') or None
+        self.password = options.get('password') or None
+        self.api_url = options.get('api_url') or DEFAULT_API_URL
+        self.validate_certs = options.get('validate_certs', True) is not False
+        self.ca_path = options.get('ca_path') or None
+        self.timeout = _positive_number(options.get('timeout', 30), 'timeout')
+        self.retries = _int_in_range(options.get('retries', 5), 'retries', 0, 100)
+        self.proxy = options.get('proxy') or None
+        self.contract_numbers = _contract_numbers(options.get('contract_numbers'))
+        self.start, self.end = resolve_window(options.get('start') or '-24h', options.get('end') or 'now', now)
+        self.page_size = _int_in_range(options.get('page_size', 100), 'page_size', 1, MAX_PAGE_SIZE)
+        self.concurrency = _int_in_range(options.get('concurrency', 4), 'concurrency', 1, MAX_CONCURRENCY)
+        max_items = options.get('max_items')
+        self.max_items = None if max_items is None else _int_in_range(max_items, 'max_items', 1, None)
+        self.entry_filter = EntryFilter.from_option(options.get('filters'))
+        self.query = _compile_query(options.get('query'))
+        self.format = options.get('format') or 'normalized'
+        if self.format not in ('normalized', 'raw'):
+            raise OptionError("format must be 'normalized' or 'raw', not %r" % (self.format,))
+        if self.username and not self.password and not self.token:
+            raise OptionError('username is set but password is not: set password (or IONOS_PASSWORD), or use token')
+
+
+def settings_from_options(options: dict, now: datetime | None = None) -> Settings:
+    """Validate the option values; ``now`` pins relative times (default: the current second, UTC)."""
+    if now is None:
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+    return Settings(options, now)
+
+
+def _int_in_range(value, name: str, low: int, high: int | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            value = int(str(value).strip())
+        except ValueError:
+            raise OptionError('%s must be a whole number, not %r' % (name, value)) from None
+    if value < low or (high is not None and value > high):
+        bounds = 'from %d to %d' % (low, high) if high is not None else 'at least %d' % low
+        raise OptionError('%s must be %s, not %d' % (name, bounds, value))
+    return value
+
+
+def _positive_number(value, name: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise OptionError('%s must be a number of seconds, not %r' % (name, value)) from None
+    if not math.isfinite(number) or number <= 0:
+        raise OptionError('%s must be a positive number of seconds, not %r' % (name, value))
+    return number
+
+
+def _contract_numbers(value) -> list[int] | None:
+    if value is None:
+        return None
+    if not isinstance(value, (list, tuple)):
+        value = [value]
+    numbers = []
+    for item in value:
+        number = _int_in_range(item, 'contract_numbers', 1, None)
+        if number not in numbers:
+            numbers.append(number)
+    if not numbers:
+        raise OptionError('contract_numbers is empty: leave it out to read every contract the credential can read')
+    return numbers
+
+
+def _compile_query(expression):
+    if expression is None or expression == '':
+        return None
+    try:
+        import jmespath  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        raise OptionError('query needs the jmespath Python library on the host that runs this: pip install jmespath') from None
+    try:
+        return jmespath.compile(expression)
+    except jmespath.exceptions.JMESPathError as error:
+        raise OptionError('query is not a valid JMESPath expression: %s' % error) from None

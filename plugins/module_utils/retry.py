@@ -1,0 +1,206 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the ionos.activitylog collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""When and how long to retry, how many retries a run may spend, and how many requests may run at once.
+
+Pure logic: nothing here sleeps except ``RetryPolicy.sleep_before_retry`` (through the injected ``sleep``) and
+``ConcurrencyGate`` (which blocks a thread until a request slot is free). Randomness and the clock are
+injectable, so the tests pin the numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError
+
+RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
+
+
+def is_retryable_status(status) -> bool:
+    """429 (throttled) and the transient server failures 500, 502, 503 and 504."""
+    return not isinstance(status, bool) and status in RETRYABLE_STATUSES
+
+
+def parse_retry_after(value, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After value: seconds (``"3"``, ``"1.5"``, 3) or an HTTP date; None for garbage.
+
+    A date in the past gives 0.0; negative, infinite or NaN seconds are garbage.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return _seconds(float(value))
+    if isinstance(value, bytes):
+        value = value.decode('latin-1')
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return _seconds(float(text))
+    except ValueError:
+        pass
+    return _seconds_until(text, now)
+
+
+def _seconds(number: float) -> float | None:
+    if math.isnan(number) or math.isinf(number) or number < 0:
+        return None
+    return number
+
+
+def _seconds_until(text: str, now: datetime | None) -> float | None:
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    now = now or datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    return max(0.0, (moment - now).total_seconds())
+
+
+class RetryBudget:
+    """The retries a whole run may spend, shared by its threads: a flood of failures ends the run early."""
+
+    def __init__(self, total: int):
+        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+            raise OptionError('the retry budget must be a whole number of at least 0, not %r' % (total,))
+        self._lock = threading.Lock()
+        self._remaining = total
+
+    @property
+    def remaining(self) -> int:
+        return self._remaining
+
+    def take(self) -> bool:
+        """Spend one retry; False when none is left."""
+        with self._lock:
+            if self._remaining <= 0:
+                return False
+            self._remaining -= 1
+            return True
+
+
+class ConcurrencyGate:
+    """At most ``current`` requests at once, ``current`` adapting AIMD-style between 1 and ``limit``.
+
+    ``on_throttled`` (a 429) halves it at once; ``limit`` consecutive ``on_success`` calls raise it by one. Use
+    the gate as a context manager around each request; entering blocks until a slot is free.
+    """
+
+    def __init__(self, limit: int):
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise OptionError('concurrency must be a whole number of at least 1, not %r' % (limit,))
+        self.limit = limit
+        self._current = limit
+        self._active = 0
+        self._successes = 0
+        self._condition = threading.Condition()
+
+    @property
+    def current(self) -> int:
+        return self._current
+
+    @property
+    def active(self) -> int:
+        return self._active
+
+    def acquire(self) -> None:
+        with self._condition:
+            while self._active >= self._current:
+                self._condition.wait()
+            self._active += 1
+
+    def release(self) -> None:
+        with self._condition:
+            self._active -= 1
+            self._condition.notify_all()
+
+    def __enter__(self) -> ConcurrencyGate:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.release()
+
+    def on_throttled(self) -> None:
+        """The API said 429: halve the requests in flight (never below 1) and restart the success streak."""
+        with self._condition:
+            self._current = max(1, self._current // 2)
+            self._successes = 0
+
+    def on_success(self) -> None:
+        """One more success in a row; after ``limit`` of them, allow one more request at once (up to ``limit``)."""
+        with self._condition:
+            if self._current >= self.limit:
+                self._successes = 0
+                return
+            self._successes += 1
+            if self._successes >= self.limit:
+                self._current += 1
+                self._successes = 0
+                self._condition.notify_all()
+
+
+class RetryPolicy:
+    """How often and how long to retry.
+
+    ``retries``: retries per request; ``base``/``cap``: the full-jitter exponential backoff, a random delay in
+    ``[0, min(cap, base * 2**attempt)]``; ``retry_after_cap``: the longest wait a Retry-After header may impose;
+    ``budget``: a RetryBudget (or its size) shared by the run, None for no limit; ``rng``: a random.Random;
+    ``sleep`` and ``clock`` (an aware UTC datetime factory, for HTTP-date headers): injectable for tests.
+    """
+
+    def __init__(self, retries: int = 5, base: float = 0.5, cap: float = 30.0, retry_after_cap: float = 60.0,
+                 budget=None, rng=None, sleep=time.sleep, clock=None):
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise OptionError('retries must be a whole number of at least 0, not %r' % (retries,))
+        for name, value in (('base', base), ('cap', cap), ('retry_after_cap', retry_after_cap)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
+                raise OptionError('the retry %s must be a number of seconds of at least 0, not %r' % (name, value))
+        self.retries = retries
+        self.base = float(base)
+        self.cap = float(cap)
+        self.retry_after_cap = float(retry_after_cap)
+        self.budget = RetryBudget(budget) if isinstance(budget, int) and not isinstance(budget, bool) else budget
+        self.rng = rng or random.Random()
+        self._sleep = sleep
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+
+    def should_retry(self, attempt: int, status=None) -> bool:
+        """Whether the failed ``attempt`` (0 for the first request) may be retried: a retryable status (None
+        for a connection error), retries left for this request, and a retry left in the budget (spent here)."""
+        if status is not None and not is_retryable_status(status):
+            return False
+        if attempt >= self.retries:
+            return False
+        return self.budget is None or self.budget.take()
+
+    def delay(self, attempt: int, retry_after=None) -> float:
+        """Seconds to wait before retrying the failed ``attempt`` (0-based).
+
+        With a usable Retry-After (seconds or an HTTP date) the wait is that, but at least a small jitter (so a
+        "0" does not make every thread retry in the same instant), and at most ``retry_after_cap``; otherwise a
+        full-jitter exponential backoff.
+        """
+        waited = parse_retry_after(retry_after, self._clock()) if retry_after is not None else None
+        if waited is not None:
+            return min(self.retry_after_cap, max(waited, self.rng.uniform(0.0, min(self.base, 1.0))))
+        ceiling = min(self.cap, self.base * 2.0 ** min(max(attempt, 0), 64))
+        return self.rng.uniform(0.0, ceiling)
+
+    def sleep_before_retry(self, attempt: int, retry_after=None) -> float:
+        """Sleep ``delay(attempt, retry_after)`` through the injected ``sleep``; return the seconds slept."""
+        seconds = self.delay(attempt, retry_after)
+        self._sleep(seconds)
+        return seconds

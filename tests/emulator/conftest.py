@@ -1,0 +1,163 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures that run the emulator as a real subprocess on a free loopback port (``python -m emulator --port 0``).
+
+``emulator`` is one shared, small instance for the whole session; ``start_emulator(*args)`` starts a fresh one
+with special flags (stopped at the end of the session, or earlier with ``.stop()`` / a ``with`` block).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+import requests
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+REQUEST_TIMEOUT = 10.0
+LISTEN_LINE = re.compile(r"emulator listening on (https?)://(\S+):(\d+)")
+
+UNTIL = "2024-06-01T00:00:00Z"
+CONTRACTS = (31909628, 31909629, 31909630)
+# The shared instance: 3 contracts x 3000 entries over the 10 days before UNTIL; fast to generate.
+DEFAULT_ARGS = ("--seed", "7", "--until", UNTIL, "--days", "10", "--entries", "3000", "--contracts", "3")
+RESELLER = {"Authorization": "Bearer reseller-token"}
+
+
+class EmulatorProcess:
+    """One running emulator: ``url``, ``port``, the process, and small HTTP helpers with timeouts on every call."""
+
+    def __init__(self, args=(), python: str = sys.executable, env=None):
+        self.args = tuple(str(arg) for arg in args)
+        self._stderr = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [python, "-m", "emulator", "--port", "0", *self.args], cwd=REPO_ROOT, env=env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr)
+        self.line = self._read_listen_line()
+        match = LISTEN_LINE.fullmatch(self.line)
+        self.scheme, self.host, self.port = match.group(1), match.group(2), int(match.group(3))
+        self.url = f"{self.scheme}://{self.host}:{self.port}"
+        self.session = requests.Session()
+        # what the data looks like, where a fixture knows it (the shared instance does)
+        self.until = self.contracts = self.entries = None
+
+    def _read_listen_line(self) -> str:
+        """The single line printed on start; fails with the emulator's stderr if it never comes."""
+        deadline = time.monotonic() + START_TIMEOUT
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.process.stdout, selectors.EVENT_READ)
+            while time.monotonic() < deadline:
+                if selector.select(timeout=0.2):
+                    line = self.process.stdout.readline().decode("utf-8").rstrip("\n")
+                    if LISTEN_LINE.fullmatch(line):
+                        return line
+                    break
+                if self.process.poll() is not None:
+                    break
+        self.process.kill()
+        self.process.wait(STOP_TIMEOUT)
+        raise RuntimeError(f"emulator {self.args} did not start: {self.stderr_text()}")
+
+    def stderr_text(self) -> str:
+        self._stderr.seek(0)
+        return self._stderr.read().decode("utf-8", "replace")
+
+    def send_signal(self, sig=signal.SIGTERM) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+
+    def stop(self, sig=signal.SIGTERM):
+        """Signal the emulator and wait for it; returns the exit status (None if it had to be killed)."""
+        self.session.close()
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(STOP_TIMEOUT)
+                return None
+        self.process.stdout.close()
+        return self.process.returncode
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def get(self, path: str, headers=None, params=None, timeout: float = REQUEST_TIMEOUT, **kwargs) -> requests.Response:
+        """GET on the kept-alive session; ``headers`` default to the reseller token."""
+        return self.session.get(self.url + path, headers=RESELLER if headers is None else headers, params=params, timeout=timeout, **kwargs)
+
+    def page(self, contract: int, headers=None, **params) -> dict:
+        response = self.get(f"/activitylog/v1/contracts/{contract}", headers=headers, params=params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def ground_truth(self, contract: int, **params) -> dict:
+        response = self.session.get(f"{self.url}/_emulator/entries/{contract}", params=params, timeout=REQUEST_TIMEOUT)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def paged_sources(self, contract: int, limit: int, **params) -> list:
+        """Every ``_source`` of a window, page by page (bounded by the total the first page reports)."""
+        first = self.page(contract, limit=limit, offset=0, **params)
+        total = first["hits"]["total"]
+        sources = [hit["_source"] for hit in first["hits"]["hits"]]
+        for offset in range(limit, total + limit, limit):
+            if offset >= total:
+                break
+            body = self.page(contract, limit=limit, offset=offset, **params)
+            assert body["hits"]["total"] == total
+            sources.extend(hit["_source"] for hit in body["hits"]["hits"])
+        return sources
+
+
+def run_emulator(*args, timeout: float = START_TIMEOUT) -> subprocess.CompletedProcess:
+    """Run the emulator for flags that must make it exit (errors, --help)."""
+    return subprocess.run([sys.executable, "-m", "emulator", *[str(arg) for arg in args]], cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False)
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    """The shared instance started with DEFAULT_ARGS; ``.until``, ``.contracts`` and ``.entries`` describe its data."""
+    process = EmulatorProcess(DEFAULT_ARGS)
+    process.until = UNTIL
+    process.contracts = CONTRACTS
+    process.entries = 3000
+    yield process
+    process.stop()
+
+
+@pytest.fixture(name="run_emulator", scope="session")
+def run_emulator_fixture():
+    """``run_emulator(*args)``: run to completion (for flags that must make it exit); a CompletedProcess with text output."""
+    return run_emulator
+
+
+@pytest.fixture(scope="session")
+def start_emulator():
+    """Factory: ``start_emulator(*args)`` starts a fresh emulator with ``--port 0`` plus ``args``."""
+    started = []
+
+    def start(*args, **kwargs) -> EmulatorProcess:
+        process = EmulatorProcess(args, **kwargs)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:  # signal all first: they shut down in parallel
+        process.send_signal()
+    for process in started:
+        process.stop()

@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Start-up and shutdown contract: the port line, --port-file, signals, loopback-only, flag validation, --help."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+
+import pytest
+
+SMALL = ("--entries", "50", "--contracts", "1")
+DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "docs", "emulator.md")
+
+
+def test_port_zero_prints_exactly_the_listen_line_and_writes_the_port_file(start_emulator, tmp_path):
+    port_file = tmp_path / "port"
+    process = start_emulator(*SMALL, "--port-file", port_file)
+    assert re.fullmatch(r"emulator listening on http://127\.0\.0\.1:([0-9]+)", process.line)
+    assert 0 < process.port < 65536
+    assert port_file.read_text(encoding="utf-8").strip() == str(process.port)
+    assert process.get("/_emulator/health").json() == {"ok": True}
+    assert process.stop() == 0
+    assert process.process.stdout is None or process.process.stdout.closed
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signals_shut_down_cleanly_with_status_0(start_emulator, sig):
+    process = start_emulator(*SMALL)
+    assert process.get("/activitylog/v1").status_code == 200
+    assert process.stop(sig) == 0
+
+
+def test_quiet_by_default_and_verbose_never_logs_the_credential(start_emulator):
+    quiet = start_emulator(*SMALL)
+    verbose = start_emulator(*SMALL, "--verbose")
+    for process in (quiet, verbose):
+        assert process.get("/activitylog/v1/contracts", headers={"Authorization": "Bearer reseller-token"}).status_code == 200
+        process.stop()
+    assert quiet.stderr_text() == ""
+    assert "GET /activitylog/v1/contracts" in verbose.stderr_text()
+    assert "reseller-token" not in verbose.stderr_text()
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "example.com", "::"])
+def test_non_loopback_host_is_refused(run_emulator, host):
+    result = run_emulator("--port", "0", "--host", host)
+    assert result.returncode == 2
+    assert "loopback" in result.stderr
+    assert result.stdout == ""
+
+
+def test_localhost_is_loopback(start_emulator):
+    process = start_emulator(*SMALL, "--host", "localhost")
+    assert process.url.startswith("http://localhost:")
+    assert process.get("/activitylog/v1").status_code == 200
+
+
+@pytest.mark.parametrize("flags, needle", [
+    (("--error-rate", "1.5"), "between 0 and 1"),
+    (("--error-rate", "0.6", "--drop-rate", "0.6"), "at most 1"),
+    (("--error-codes", "200"), "--error-codes"),
+    (("--tls-cert", "cert.pem"), "--tls-key"),
+    (("--until", "last tuesday"), "--until"),
+    (("--days", "0"), "--days"),
+    (("--max-limit", "0"), "--max-limit"),
+    (("--rate-limit", "-1"), "--rate-limit"),
+])
+def test_bad_flag_values_exit_2_naming_the_flag(run_emulator, flags, needle):
+    result = run_emulator("--port", "0", *flags)
+    assert result.returncode == 2
+    assert needle in result.stderr
+
+
+def test_help_documents_every_flag_and_docs_cover_them(run_emulator):
+    result = run_emulator("--help")
+    assert result.returncode == 0
+    flags = sorted(set(re.findall(r"(--[a-z][a-z0-9-]+)", result.stdout)))
+    assert "--fault-streak-max" in flags and "--live-lag" in flags and "--html-error-rate" in flags
+    if os.path.exists(DOCS):
+        with open(DOCS, encoding="utf-8") as handle:
+            docs = handle.read()
+        assert [flag for flag in flags if flag not in docs] == []

@@ -1,0 +1,145 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the ionos.activitylog collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The engine against the emulator over HTTP: exactness, slicing, retries and each failure's message."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+
+import pytest
+
+from ansible_collections.ionos.activitylog.plugins.module_utils.activity import fetch_activity
+from ansible_collections.ionos.activitylog.plugins.module_utils.client import ActivityLogClient
+from ansible_collections.ionos.activitylog.plugins.module_utils.engine import Engine
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError
+from ansible_collections.ionos.activitylog.plugins.module_utils.options import settings_from_options
+
+TOKEN = 'reseller-token'
+
+
+def truth(url, contract, window):
+    query = 'dateStart=%s&dateEnd=%s' % (window['start'], window['end'])
+    with urllib.request.urlopen('%s/_emulator/entries/%d?%s' % (url, contract, query), timeout=30) as response:
+        return json.loads(response.read())
+
+
+def options(url, **more):
+    base = {'api_url': url, 'token': TOKEN, 'start': '-40d', 'end': 'now'}
+    base.update(more)
+    return base
+
+
+def run_engine(url, result_window, **more):
+    settings = settings_from_options(options(url, **more))
+    client = ActivityLogClient(settings)
+    try:
+        run = Engine(client, settings, result_window=result_window).run()
+    finally:
+        client.close()
+    return run, client
+
+
+@pytest.mark.parametrize('order', ['newest', 'oldest', 'unordered'])
+def test_slices_past_a_small_result_window_exactly_once(start_emulator, order):
+    emulator = start_emulator('--contracts', '2', '--entries', '3000', '--days', '10', '--result-window', '500', '--order', order)
+    run, client = run_engine(emulator.url, 500, page_size=90, concurrency=4)
+    window = {'start': run.window[0], 'end': run.window[1]}
+    expected = []
+    for contract in run.contracts:
+        expected.extend(truth(emulator.url, contract, window)['ids'])
+    ids = [entry['id'] for _key, entry, _raw in run.entries]
+    assert len(expected) == 6000
+    assert len(ids) == len(set(ids)) == 6000
+    assert sorted(ids) == sorted(expected)
+    assert run.total == 6000
+    assert run.slices >= 2 * 6000 // 500
+    assert run.warnings == []
+    assert client.stats.requests >= 6000 // 90
+    times = [entry['time'] for _key, entry, _raw in run.entries]
+    assert times == sorted(times)
+
+
+def test_every_variant_is_normalized(start_emulator):
+    emulator = start_emulator('--contracts', '1', '--entries', '800', '--days', '5', '--variant', 'all')
+    result = fetch_activity(options(emulator.url))
+    entries = result['activities']
+    assert result['total'] == result['returned'] == 800
+    assert len({entry['id'] for entry in entries}) == 800
+    assert all(entry['id'].startswith('sha256:') for entry in entries)
+    assert all(isinstance(entry['contract_number'], int) for entry in entries)
+    errors = [entry['error'] for entry in entries if entry['error']]
+    assert errors and all(error['http_status'] is None or isinstance(error['http_status'], int) for error in errors)
+    assert any(isinstance(error['http_status'], int) for error in errors)
+
+
+def test_fault_profile_gives_the_exact_window_with_retries(start_emulator):
+    emulator = start_emulator('--contracts', '2', '--entries', '2000', '--days', '5', '--profile', 'faults')
+    result = fetch_activity(options(emulator.url, page_size=50))
+    expected = []
+    for contract in result['contracts']:
+        expected.extend(truth(emulator.url, contract, result['window'])['ids'])
+    assert sorted(entry['id'] for entry in result['activities']) == sorted(expected)
+    assert result['stats']['retries'] > 0
+    assert result['stats']['requests'] > len(expected) // 50
+
+
+def test_raw_format_returns_the_sources_as_sent(start_emulator):
+    emulator = start_emulator('--contracts', '1', '--entries', '300', '--days', '2', '--variant', 'string-contract-numbers')
+    result = fetch_activity(options(emulator.url, format='raw'))
+    assert len(result['activities']) == 300
+    assert all(isinstance(entry['principal']['identity']['contractNumber'], str) for entry in result['activities'])
+
+
+def expect_failure(url, pattern, **more):
+    started = time.monotonic()
+    with pytest.raises(ApiError) as caught:
+        fetch_activity(options(url, **more))
+    assert time.monotonic() - started < 60
+    message = str(caught.value)
+    assert pattern in message, message
+    assert TOKEN not in message
+    return message
+
+
+def test_server_errors_fail_after_the_retries(start_emulator):
+    emulator = start_emulator('--entries', '100', '--error-rate', '1', '--error-codes', '503', '--fault-streak-max', '1000')
+    message = expect_failure(emulator.url, 'The API failed (503)', retries=2, contract_numbers=[31909628])
+    assert 'gave up after 2 retries' in message
+
+
+def test_rate_limit_is_retried_then_reported(start_emulator):
+    emulator = start_emulator('--contracts', '2', '--entries', '100', '--rate-limit', '0.01', '--rate-burst', '1')
+    message = expect_failure(emulator.url, 'rate limiting the requests (429)', retries=0, contract_numbers=[31909628, 31909629])
+    assert 'lower concurrency' in message
+
+
+def test_timeout_is_named(start_emulator):
+    emulator = start_emulator('--entries', '100', '--slow-rate', '1', '--slow-seconds', '3', '--fault-streak-max', '1000')
+    expect_failure(emulator.url, 'within 0.5 seconds', retries=1, timeout=0.5, contract_numbers=[31909628])
+
+
+def test_body_that_is_not_json_is_named(start_emulator):
+    emulator = start_emulator('--entries', '100', '--malformed-rate', '1', '--fault-streak-max', '1000')
+    expect_failure(emulator.url, 'not valid JSON', retries=1, contract_numbers=[31909628])
+
+
+def test_html_error_page_is_described_not_dumped(start_emulator):
+    emulator = start_emulator('--entries', '100', '--html-error-rate', '1', '--fault-streak-max', '1000')
+    message = expect_failure(emulator.url, 'not an IONOS error body (text/html', retries=0, contract_numbers=[31909628])
+    assert '<html' not in message.lower()
+
+
+def test_dropped_connections_are_named(start_emulator):
+    emulator = start_emulator('--entries', '100', '--drop-rate', '1', '--fault-streak-max', '1000')
+    expect_failure(emulator.url, 'failed or was dropped', retries=1, contract_numbers=[31909628])
+
+
+def test_forbidden_contract_is_named(start_emulator):
+    emulator = start_emulator('--contracts', '2', '--entries', '100')
+    with pytest.raises(ApiError) as caught:
+        fetch_activity(options(emulator.url, token='single-token', contract_numbers=[31909629]))
+    assert str(caught.value).startswith('cannot read contract 31909629: the token lacks access to it or the access-activity-log privilege (403)')
+    assert caught.value.status == 403

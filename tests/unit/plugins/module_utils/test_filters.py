@@ -1,0 +1,341 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the ionos.activitylog collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the filters option: validation messages, every key, globs, lists, CIDR, AND/OR, speed."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+
+import pytest
+
+from ansible_collections.ionos.activitylog.plugins.module_utils import filters as filters_module
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError
+from ansible_collections.ionos.activitylog.plugins.module_utils.filters import FILTER_KEYS, EntryFilter
+
+
+def entry(**fields) -> dict:
+    """A normalized entry with every field present (None unless given)."""
+    base = {'id': 'x', 'time': '2024-05-01T12:00:00.000Z', 'contract_number': 1, 'username': None, 'source_ip': None,
+            'source_service': None, 'event_type': None, 'status': None, 'action': None, 'uri': None, 'message': None,
+            'request_id': None, 'resources': [], 'error': None}
+    base.update(fields)
+    return base
+
+
+def resource(kind=None, ident=None, actions=()) -> dict:
+    return {'type': kind, 'id': ident, 'actions': list(actions)}
+
+
+def keeps(filters: dict, item: dict) -> bool:
+    return EntryFilter.from_option(filters).matches(item)
+
+
+SERVER_DELETE = entry(resources=[resource('datacenter', 'dc-1', ['vr.datacenter.update']), resource('server', 'srv-1', ['vr.server.delete'])])
+
+
+def test_filter_keys_are_the_documented_ones():
+    assert FILTER_KEYS == ('username', 'event_type', 'exclude_event_type', 'action', 'resource_type', 'resource_id',
+                           'resource_action', 'source_ip', 'source_service', 'status', 'errors_only')
+
+
+@pytest.mark.parametrize('filters', [None, {}])
+def test_an_empty_filter_matches_everything(filters):
+    compiled = EntryFilter.from_option(filters)
+    assert compiled.is_empty
+    for item in (entry(), entry(username='a'), {}, {'garbage': object()}, None, 'text', 42):
+        assert compiled.matches(item)
+
+
+def test_keys_set_to_none_are_left_out():
+    assert EntryFilter.from_option({'username': None, 'errors_only': None}).is_empty
+    assert EntryFilter.from_option({'errors_only': False}).is_empty
+
+
+# Validation
+
+
+def test_a_filter_must_be_a_dict():
+    with pytest.raises(OptionError, match='filters must be a dictionary.*not list'):
+        EntryFilter.from_option(['username'])
+
+
+def test_an_unknown_key_lists_the_valid_keys_and_suggests_one():
+    with pytest.raises(OptionError) as caught:
+        EntryFilter.from_option({'usernme': 'alice'})
+    message = str(caught.value)
+    assert "unknown key 'usernme'" in message
+    assert "did you mean 'username'?" in message
+    for key in FILTER_KEYS:
+        assert key in message
+
+
+def test_an_unknown_key_without_a_close_one():
+    with pytest.raises(OptionError) as caught:
+        EntryFilter.from_option({'colour': 'blue'})
+    assert "unknown key 'colour'; the valid keys are: username, event_type" in str(caught.value)
+
+
+def test_a_non_string_key_is_unknown():
+    with pytest.raises(OptionError, match='unknown key 3'):
+        EntryFilter.from_option({3: 'x'})
+
+
+@pytest.mark.parametrize('value, kind', [({'a': 1}, 'dict'), (['ok', {'a': 1}], 'dict'), (1.5, 'float'), (True, 'bool'), ([None], 'NoneType'),
+                                         ([['nested']], 'list')])
+def test_wrong_value_types_name_the_key_and_the_type(value, kind):
+    with pytest.raises(OptionError) as caught:
+        EntryFilter.from_option({'username': value})
+    message = str(caught.value)
+    assert 'filters.username takes a string or a list of strings' in message
+    assert kind in message
+
+
+def test_an_empty_list_is_an_error_not_a_silent_match_all():
+    with pytest.raises(OptionError, match=r'filters\.status is an empty list: give at least one value, or leave the key out'):
+        EntryFilter.from_option({'status': []})
+
+
+@pytest.mark.parametrize('value', ['', '  ', ['DONE', '']])
+def test_an_empty_value_is_an_error(value):
+    with pytest.raises(OptionError, match=r'filters\.status has an empty value'):
+        EntryFilter.from_option({'status': value})
+
+
+@pytest.mark.parametrize('value', ['maybe', 2, 1, [True], {'x': 1}, 'truee'])
+def test_errors_only_must_be_a_boolean(value):
+    with pytest.raises(OptionError, match=r'filters\.errors_only must be true or false, not'):
+        EntryFilter.from_option({'errors_only': value})
+
+
+@pytest.mark.parametrize('value, expected', [(True, False), ('true', False), ('Yes', False), ('on', False), ('1', False),
+                                             (False, True), ('false', True), ('NO', True), ('off', True), ('0', True)])
+def test_errors_only_takes_booleans_and_their_templated_spellings(value, expected):
+    assert EntryFilter.from_option({'errors_only': value}).is_empty is expected
+
+
+@pytest.mark.parametrize('value, words', [
+    ('10.0.0.300', ['not an IP address or CIDR range', "'10.0.0.300'"]),
+    ('10.0.0.0/33', ['not an IP address or CIDR range', "'10.0.0.0/33'"]),
+    ('2001:db8::/129', ['not an IP address or CIDR range']),
+    ('example.com', ['not an IP address or CIDR range']),
+    ('10.0.0.1/24', ['host bits set', 'did you mean 10.0.0.0/24?']),
+    ('2001:db8::1/32', ['host bits set', 'did you mean 2001:db8::/32?']),
+    ('10.0.*', ['not globs', "'10.0.*'", '10.0.0.0/8']),
+    (['10.0.0.0/8', 'bogus'], ["'bogus'"]),
+])
+def test_source_ip_validation_names_the_value(value, words):
+    with pytest.raises(OptionError) as caught:
+        EntryFilter.from_option({'source_ip': value})
+    message = str(caught.value)
+    assert message.startswith('filters.source_ip')
+    for word in words:
+        assert word in message
+
+
+# Matching, key by key
+
+
+@pytest.mark.parametrize('key, field', [('username', 'username'), ('event_type', 'event_type'), ('source_service', 'source_service'),
+                                        ('status', 'status'), ('action', 'action')])
+def test_scalar_keys_exact_glob_list_and_case(key, field):
+    assert keeps({key: 'Alpha'}, entry(**{field: 'Alpha'}))
+    assert keeps({key: 'alpha'}, entry(**{field: 'ALPHA'}))
+    assert keeps({key: 'ALPHA'}, entry(**{field: 'alpha'}))
+    assert not keeps({key: 'Alpha'}, entry(**{field: 'AlphaBeta'}))
+    assert not keeps({key: 'Alpha'}, entry(**{field: 'xAlpha'}))
+    assert keeps({key: 'Al*'}, entry(**{field: 'alphabet'}))
+    assert keeps({key: '*BET'}, entry(**{field: 'alphabet'}))
+    assert keeps({key: 'a?pha'}, entry(**{field: 'ALPHA'}))
+    assert not keeps({key: 'a?pha'}, entry(**{field: 'aLLpha'}))
+    assert keeps({key: '[ab]lpha'}, entry(**{field: 'Blpha'}))
+    assert keeps({key: ['none', 'Alpha']}, entry(**{field: 'alpha'}))
+    assert keeps({key: ['no*', 'alpha']}, entry(**{field: 'NOTE'}))
+    assert not keeps({key: ['one', 'two*']}, entry(**{field: 'three'}))
+    assert not keeps({key: '*'}, entry(**{field: None}))
+    assert not keeps({key: '*'}, {field: 5})
+    assert not keeps({key: 'x'}, {})
+
+
+def test_username_glob_on_a_domain():
+    rule = EntryFilter.from_option({'username': '*@example.com'})
+    assert rule.matches(entry(username='Alice@Example.COM'))
+    assert not rule.matches(entry(username='alice@example.com.evil'))
+    assert not rule.matches(entry(username=None))
+
+
+def test_values_are_stripped_and_integers_become_text():
+    assert keeps({'username': '  alice  '}, entry(username='alice'))
+    assert keeps({'resource_id': 12345}, entry(resources=[resource('server', '12345')]))
+    assert keeps({'resource_id': [12345, 'x']}, entry(resources=[resource('server', '12345')]))
+
+
+@pytest.mark.parametrize('method', ['GET', 'get', 'Get'])
+def test_action_compares_http_methods_case_insensitively(method):
+    rule = EntryFilter.from_option({'action': [method]})
+    assert rule.matches(entry(action='get'))
+    assert rule.matches(entry(action='GET'))
+    assert not rule.matches(entry(action='POST'))
+    assert EntryFilter.from_option({'action': ['post', 'PUT', 'patch', 'Delete']}).matches(entry(action='DELETE'))
+
+
+def test_regex_characters_in_values_are_literal():
+    assert keeps({'username': 'a.b+c(d)$'}, entry(username='A.B+C(D)$'))
+    assert not keeps({'username': 'a.b'}, entry(username='axb'))
+    assert keeps({'username': 'a.*'}, entry(username='a.anything'))
+    assert not keeps({'username': 'a.*'}, entry(username='ab'))
+
+
+def test_globs_cover_newlines_and_the_whole_value():
+    assert keeps({'event_type': 'a*'}, entry(event_type='a\nb'))
+    assert not keeps({'event_type': 'a'}, entry(event_type='a\n'))
+
+
+def test_exclude_event_type_removes_matches():
+    rule = EntryFilter.from_option({'exclude_event_type': ['RequestStatusUpdate', 'provision*']})
+    assert not rule.matches(entry(event_type='RequestStatusUpdate'))
+    assert not rule.matches(entry(event_type='requeststatusupdate'))
+    assert not rule.matches(entry(event_type='ProvisionDone'))
+    assert rule.matches(entry(event_type='RequestAccepted'))
+    assert rule.matches(entry(event_type=None))
+    assert rule.matches({})
+
+
+def test_event_type_and_exclude_together():
+    rule = EntryFilter.from_option({'event_type': 'Request*', 'exclude_event_type': 'RequestStatusUpdate'})
+    assert rule.matches(entry(event_type='RequestAccepted'))
+    assert not rule.matches(entry(event_type='RequestStatusUpdate'))
+    assert not rule.matches(entry(event_type='Provision'))
+
+
+def test_resource_type_matches_any_resource():
+    assert keeps({'resource_type': 'server'}, SERVER_DELETE)
+    assert keeps({'resource_type': 'DATACENTER'}, SERVER_DELETE)
+    assert keeps({'resource_type': ['nic', 'serv*']}, SERVER_DELETE)
+    assert not keeps({'resource_type': 'volume'}, SERVER_DELETE)
+    assert not keeps({'resource_type': '*'}, entry(resources=[]))
+
+
+def test_resource_id_matches_any_resource():
+    assert keeps({'resource_id': 'srv-1'}, SERVER_DELETE)
+    assert keeps({'resource_id': 'DC-*'}, SERVER_DELETE)
+    assert not keeps({'resource_id': 'srv-2'}, SERVER_DELETE)
+
+
+def test_resource_action_matches_any_action_of_any_resource():
+    assert keeps({'resource_action': '*.delete'}, SERVER_DELETE)
+    assert keeps({'resource_action': '*.DATACENTER.*'}, SERVER_DELETE)
+    assert keeps({'resource_action': ['sec.user.create', 'vr.server.delete']}, SERVER_DELETE)
+    assert not keeps({'resource_action': '*.create'}, SERVER_DELETE)
+    many = entry(resources=[resource('user', 'u', ['sec.user.create', 'sec.group.update', 'sec.user.delete'])])
+    assert keeps({'resource_action': 'sec.user.delete'}, many)
+
+
+def test_resource_keys_must_hold_for_one_and_the_same_resource():
+    assert keeps({'resource_type': 'server', 'resource_action': '*.delete'}, SERVER_DELETE)
+    assert not keeps({'resource_type': 'datacenter', 'resource_action': '*.delete'}, SERVER_DELETE)
+    assert keeps({'resource_type': 'datacenter', 'resource_id': 'dc-1'}, SERVER_DELETE)
+    assert not keeps({'resource_type': 'datacenter', 'resource_id': 'srv-1'}, SERVER_DELETE)
+    assert keeps({'resource_type': 'server', 'resource_id': 'srv-*', 'resource_action': 'vr.server.*'}, SERVER_DELETE)
+
+
+@pytest.mark.parametrize('resources', [None, 'server', {'type': 'server'}, [None, 'server', 5], [{'type': 5, 'id': None, 'actions': 'vr.server.delete'}]])
+def test_resource_keys_tolerate_garbage_resources(resources):
+    for key in ('resource_type', 'resource_id', 'resource_action'):
+        assert not keeps({key: '*'}, entry(resources=resources))
+
+
+@pytest.mark.parametrize('rule, address, expected', [
+    ('10.0.0.0/8', '10.1.2.3', True),
+    ('10.0.0.0/8', '11.0.0.1', False),
+    ('192.0.2.10', '192.0.2.10', True),
+    ('192.0.2.10', '192.0.2.11', False),
+    ('192.0.2.10/32', '192.0.2.10', True),
+    ('0.0.0.0/0', '203.0.113.9', True),
+    ('2001:db8::/32', '2001:db8:1::5', True),
+    ('2001:db8::/32', '2001:db9::1', False),
+    ('2001:DB8::1', '2001:db8:0:0:0:0:0:1', True),
+    ('::/0', '10.0.0.1', False),
+    ('0.0.0.0/0', '2001:db8::1', False),
+    ('10.0.0.0/8', '::ffff:10.0.0.1', True),
+    ('10.0.0.0/8', ' 10.0.0.1 ', True),
+    ('10.0.0.0/8', '10.0.0.1:443', False),
+    ('10.0.0.0/8', 'unknown', False),
+    ('10.0.0.0/8', '', False),
+    ('10.0.0.0/8', None, False),
+    ('10.0.0.0/8', 167772161, False),
+])
+def test_source_ip_addresses_and_ranges(rule, address, expected):
+    assert keeps({'source_ip': rule}, entry(source_ip=address)) is expected
+
+
+def test_source_ip_list_is_ored_over_both_families():
+    rule = EntryFilter.from_option({'source_ip': ['198.51.100.0/24', '2001:db8::/32']})
+    assert rule.matches(entry(source_ip='198.51.100.7'))
+    assert rule.matches(entry(source_ip='2001:db8::7'))
+    assert not rule.matches(entry(source_ip='203.0.113.7'))
+    assert not rule.matches({})
+
+
+def test_source_ip_cache_stays_bounded(monkeypatch):
+    monkeypatch.setattr(filters_module, 'IP_CACHE_LIMIT', 10)
+    rule = EntryFilter.from_option({'source_ip': '10.0.0.0/8'})
+    for index in range(100):
+        assert rule.matches(entry(source_ip='10.0.0.%d' % index))
+        assert not rule.matches(entry(source_ip='11.0.0.%d' % index))
+
+
+@pytest.mark.parametrize('item, expected', [
+    (entry(error={'http_status': 422, 'error_code': None, 'messages': []}), True),
+    (entry(status='FAILED'), True),
+    (entry(status='failed'), True),
+    (entry(event_type='Error'), True),
+    (entry(event_type='ERROR'), True),
+    (entry(status='DONE', event_type='RequestStatusUpdate'), False),
+    (entry(event_type='ErrorReported'), False),
+    (entry(status='FAILED_PARTLY'), False),
+    (entry(), False),
+    ({}, False),
+    ({'status': 5, 'event_type': ['Error']}, False),
+])
+def test_errors_only_keeps_error_or_failed_or_error_events(item, expected):
+    assert keeps({'errors_only': True}, item) is expected
+    assert keeps({'errors_only': False}, item) is True
+
+
+def test_keys_are_anded_and_values_ored():
+    rule = EntryFilter.from_option({'username': ['alice', 'bob'], 'action': 'DELETE', 'status': ['DONE', 'FAILED']})
+    assert rule.matches(entry(username='alice', action='DELETE', status='DONE'))
+    assert rule.matches(entry(username='bob', action='delete', status='failed'))
+    assert not rule.matches(entry(username='carol', action='DELETE', status='DONE'))
+    assert not rule.matches(entry(username='alice', action='GET', status='DONE'))
+    assert not rule.matches(entry(username='alice', action='DELETE', status='RUNNING'))
+    assert not rule.matches(entry(username='alice', action='DELETE'))
+
+
+def test_every_key_at_once():
+    rule = EntryFilter.from_option({
+        'username': '*@example.com', 'event_type': ['Request*', 'Error'], 'exclude_event_type': 'RequestAccepted', 'action': 'delete',
+        'resource_type': 'server', 'resource_id': 'srv-*', 'resource_action': '*.delete', 'source_ip': ['10.0.0.0/8', '2001:db8::/32'],
+        'source_service': 'public_rest*', 'status': 'failed', 'errors_only': True,
+    })
+    hit = entry(username='ops@example.com', event_type='RequestStatusUpdate', action='DELETE', source_ip='10.9.8.7',
+                source_service='PUBLIC_REST_V6', status='FAILED', resources=SERVER_DELETE['resources'])
+    assert rule.matches(hit)
+    for field, value in (('username', 'ops@other.com'), ('event_type', 'RequestAccepted'), ('event_type', 'Provision'), ('action', 'GET'),
+                         ('source_ip', '192.0.2.1'), ('source_service', 'DCD'), ('status', 'DONE'), ('resources', [resource('server', 'x-1')])):
+        assert not rule.matches(dict(hit, **{field: value})), field
+    assert not rule.matches('not an entry')
+
+
+def test_patterns_are_compiled_once_not_per_entry(monkeypatch):
+    rule = EntryFilter.from_option({'username': ['a*', 'b?', 'carol'], 'resource_action': '*.delete', 'source_ip': '10.0.0.0/8'})
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError('a pattern was compiled while matching')
+    monkeypatch.setattr(fnmatch, 'translate', refuse)
+    monkeypatch.setattr(re, 'compile', refuse)
+    monkeypatch.setattr(filters_module.ipaddress, 'ip_network', refuse)
+    item = entry(username='ANNE', source_ip='10.0.0.1', resources=[resource('server', 's', ['vr.server.delete'])])
+    assert all(rule.matches(item) for dummy in range(10))
