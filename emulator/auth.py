@@ -79,7 +79,7 @@ class Credentials:
 
     def resolve(self, header):
         """The credential of an ``Authorization`` header, or None."""
-        scheme, _, value = (header or "").strip().partition(" ")
+        scheme, _space, value = (header or "").strip().partition(" ")
         value = value.strip()
         if scheme.lower() == "bearer":
             return self.tokens.get(value)

@@ -41,7 +41,8 @@ class Weighted:
         self.total = self.cumulative[-1]
 
     def pick(self, rng: random.Random):
-        return self.items[bisect.bisect_right(self.cumulative, rng.random() * self.total)]
+        index = bisect.bisect_right(self.cumulative, rng.random() * self.total)
+        return self.items[min(index, len(self.items) - 1)]  # random() * total can round up to total
 
 
 def _mapping_choice(weights: dict) -> Weighted:
@@ -94,14 +95,14 @@ class ContractProfile:
         for bot in bots:
             service = BOT_SERVICES.pick(rng)
             self.users.append(User(bot, uuid4(rng), self._ips(rng), service))
-        self.users_by_weight = Weighted(self.users, [rng.uniform(0.2, 1.0) for _ in humans] + [rng.uniform(1.5, 4.0) for _ in bots])
-        self.datacenters = [uuid4(rng) for _ in range(rng.randint(2, 6))]
-        self.servers = [uuid4(rng) for _ in range(rng.randint(6, 20))]
-        self.nics = [uuid4(rng) for _ in range(rng.randint(6, 20))]
+        self.users_by_weight = Weighted(self.users, [rng.uniform(0.2, 1.0) for _human in humans] + [rng.uniform(1.5, 4.0) for _bot in bots])
+        self.datacenters = [uuid4(rng) for _index in range(rng.randint(2, 6))]
+        self.servers = [uuid4(rng) for _index in range(rng.randint(6, 20))]
+        self.nics = [uuid4(rng) for _index in range(rng.randint(6, 20))]
 
     @staticmethod
     def _ips(rng: random.Random) -> list:
-        return [_ip_address(rng) for _ in range(rng.randint(1, 3))]
+        return [_ip_address(rng) for _index in range(rng.randint(1, 3))]
 
 
 class EntryFactory:
@@ -186,7 +187,7 @@ class EntryFactory:
             offset += rng.randint(500, 30000)
             unit.append((offset, event("RequestStatusUpdate", "FAILED", "Request status changed to FAILED", "Provisioning", failure)))
             return unit
-        for _ in range(PROVISION_COUNTS.pick(rng)):
+        for _index in range(PROVISION_COUNTS.pick(rng)):
             offset += rng.randint(500, 20000)
             unit.append((offset, event("Provision", "DONE", f"Provisioned {rtype}: {', '.join(actions)}", "Provisioning")))
         offset += rng.randint(200, 10000)
@@ -236,7 +237,7 @@ def _activity_weight(epoch_ms: int) -> float:
 def _draw_time(rng: random.Random, start_ms: int, until_ms: int) -> int:
     """Rejection-sample a unit start time in [start_ms, until_ms) with the activity weights (bounded tries)."""
     moment = start_ms
-    for _ in range(16):
+    for _index in range(16):
         moment = start_ms + int(rng.random() * (until_ms - start_ms))
         if rng.random() < _activity_weight(moment):
             break

@@ -94,7 +94,7 @@ class EntryShaper:
         return entry
 
     def _sparse(self, entry: dict) -> dict:
-        draws = [self.sparse_rng.random() for _ in range(len(SPARSE_RULES) + 1)]
+        draws = [self.sparse_rng.random() for _index in range(len(SPARSE_RULES) + 1)]
         for (path, rate), draw in zip(SPARSE_RULES, draws):
             if draw < rate:
                 entry = _replace(entry, path, remove=True)

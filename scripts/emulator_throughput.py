@@ -83,7 +83,7 @@ def run_requests(port: int, paths: list, deadline: float, counters: list) -> Non
 def measure(port: int, paths: list, threads: int, seconds: float) -> tuple:
     """(requests, bytes, elapsed seconds) for ``paths`` split over ``threads`` connections."""
     shares = [paths[index::threads] for index in range(threads)]
-    counters = [[0, 0] for _ in range(threads)]
+    counters = [[0, 0] for _index in range(threads)]
     deadline = time.monotonic() + seconds
     workers = [threading.Thread(target=run_requests, args=(port, share, deadline, counter)) for share, counter in zip(shares, counters)]
     started = time.perf_counter()
@@ -104,7 +104,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--entries", type=int, default=200000, help="entries of the one contract (default: %(default)s)")
     parser.add_argument("--limit", type=int, default=100, help="page size (default: %(default)s)")
-    parser.add_argument("--requests", type=int, default=2000, help="requests per phase, at most (default: %(default)s)")
+    parser.add_argument("--requests", type=int, default=5000, help="requests per phase, at most (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=4, help="client threads of the parallel phase (default: %(default)s)")
     parser.add_argument("--seconds", type=float, default=20.0, help="time limit per phase (default: %(default)s)")
     parser.add_argument("--python", default=sys.executable, help="interpreter that runs the emulator (default: this one)")

@@ -31,12 +31,14 @@ CONTRACTS = (31909628, 31909629, 31909630)
 # The shared instance: 3 contracts x 3000 entries over the 10 days before UNTIL; fast to generate.
 DEFAULT_ARGS = ("--seed", "7", "--until", UNTIL, "--days", "10", "--entries", "3000", "--contracts", "3")
 RESELLER = {"Authorization": "Bearer reseller-token"}
+# Run the emulator under another interpreter, e.g. EMULATOR_PYTHON=python3.9 to check the 3.9 floor.
+PYTHON = os.environ.get("EMULATOR_PYTHON") or sys.executable
 
 
 class EmulatorProcess:
     """One running emulator: ``url``, ``port``, the process, and small HTTP helpers with timeouts on every call."""
 
-    def __init__(self, args=(), python: str = sys.executable, env=None):
+    def __init__(self, args=(), python: str = PYTHON, env=None):
         self.args = tuple(str(arg) for arg in args)
         self._stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
@@ -125,7 +127,7 @@ class EmulatorProcess:
 
 def run_emulator(*args, timeout: float = START_TIMEOUT) -> subprocess.CompletedProcess:
     """Run the emulator for flags that must make it exit (errors, --help)."""
-    return subprocess.run([sys.executable, "-m", "emulator", *[str(arg) for arg in args]], cwd=REPO_ROOT, capture_output=True,
+    return subprocess.run([PYTHON, "-m", "emulator", *[str(arg) for arg in args]], cwd=REPO_ROOT, capture_output=True,
                           text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False)
 
 

@@ -132,8 +132,8 @@ def test_trailing_slash_is_tolerated(emulator):
         emulator.get(f"/activitylog/v1/contracts/{contract}", params={"limit": 2}).content
 
 
-@pytest.fixture(scope="module")
-def custom(start_emulator, tmp_path_factory):
+@pytest.fixture(name="custom", scope="module")
+def custom_fixture(start_emulator, tmp_path_factory):
     path = tmp_path_factory.mktemp("credentials") / "credentials.json"
     path.write_text(json.dumps({
         "tokens": {"second-only": {"contracts": [31909629]}, "all": {"contracts": "*"}, "locked": {"contracts": "*", "privilege": False}},

@@ -34,8 +34,8 @@ def test_same_seed_and_until_give_identical_bytes(start_emulator):
     assert _bodies(first)[0] != _bodies(other_until)[0]
 
 
-@pytest.fixture(scope="module")
-def sources(emulator) -> list:
+@pytest.fixture(name="sources", scope="module")
+def sources_fixture(emulator) -> list:
     """All 3000 entries of the shared instance's first contract."""
     entries = emulator.paged_sources(emulator.contracts[0], 1000)
     assert len(entries) == emulator.entries
@@ -133,8 +133,8 @@ def _served(process) -> tuple:
     return body, [hit["_source"] for hit in body["hits"]["hits"]]
 
 
-@pytest.fixture(scope="module")
-def plain(start_emulator):
+@pytest.fixture(name="plain", scope="module")
+def plain_fixture(start_emulator):
     return start_emulator("--seed", "21", *TINY)
 
 

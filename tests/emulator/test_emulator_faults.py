@@ -32,7 +32,7 @@ def assert_ionos_error(response, statuses) -> dict:
 
 def test_rate_limit_answers_429_with_retry_after_per_credential(start_emulator):
     process = start_emulator(*SMALL, "--rate-limit", "0.05", "--rate-burst", "2")
-    assert [fresh_get(process).status_code for _ in range(2)] == [200, 200]
+    assert [fresh_get(process).status_code for _attempt in range(2)] == [200, 200]
     limited = fresh_get(process)
     assert_ionos_error(limited, {429})
     assert limited.headers["Retry-After"].isdigit() and int(limited.headers["Retry-After"]) >= 1
@@ -43,25 +43,25 @@ def test_rate_limit_answers_429_with_retry_after_per_credential(start_emulator):
 def test_rate_limit_profile_and_explicit_override(start_emulator):
     limited = start_emulator(*SMALL, "--profile", "rate-limit")
     statuses = []
-    for _ in range(40):
+    for _attempt in range(40):
         statuses.append(limited.get(PATH, params={"limit": 1}).status_code)
         if statuses[-1] == 429:
             break
     assert statuses[-1] == 429 and statuses[:5] == [200] * 5
     unlimited = start_emulator(*SMALL, "--profile", "rate-limit", "--rate-limit", "0")
-    assert {unlimited.get(PATH, params={"limit": 1}).status_code for _ in range(40)} == {200}
+    assert {unlimited.get(PATH, params={"limit": 1}).status_code for _attempt in range(40)} == {200}
 
 
 def test_error_rate_answers_the_configured_codes_with_the_ionos_body(start_emulator):
     process = start_emulator(*SMALL, "--error-rate", "1", "--error-codes", "500,503", "--fault-streak-max", "1000")
-    statuses = {assert_ionos_error(fresh_get(process), {500, 503})["httpStatus"] for _ in range(20)}
+    statuses = {assert_ionos_error(fresh_get(process), {500, 503})["httpStatus"] for _attempt in range(20)}
     assert statuses == {500, 503}
     assert fresh_get(process, path="/_emulator/entries/31909628").status_code == 200  # no faults on admin endpoints
 
 
 def test_drop_closes_the_connection_without_an_answer(start_emulator):
     process = start_emulator(*SMALL, "--drop-rate", "1", "--fault-streak-max", "1000")
-    for _ in range(3):
+    for _attempt in range(3):
         with pytest.raises(requests.exceptions.ConnectionError):
             fresh_get(process)
 
@@ -81,7 +81,7 @@ def test_truncated_and_malformed_bodies_are_200_but_not_json(start_emulator, fla
 def test_html_error_is_a_text_html_502_or_503(start_emulator):
     process = start_emulator(*SMALL, "--html-error-rate", "1", "--fault-streak-max", "1000")
     statuses = set()
-    for _ in range(12):
+    for _attempt in range(12):
         response = fresh_get(process)
         statuses.add(response.status_code)
         assert response.headers["Content-Type"].startswith("text/html")
@@ -104,10 +104,10 @@ def test_latency_delays_api_answers(start_emulator):
 
 def test_streak_bound_lets_the_k_plus_first_try_through(start_emulator):
     process = start_emulator(*SMALL, "--error-rate", "1", "--fault-streak-max", "2")
-    assert [fresh_get(process, limit=3).status_code // 100 for _ in range(6)] == [5, 5, 2, 5, 5, 2]
+    assert [fresh_get(process, limit=3).status_code // 100 for _attempt in range(6)] == [5, 5, 2, 5, 5, 2]
     assert fresh_get(process, limit=4).status_code // 100 == 5  # the streak is per method + path + query
     never = start_emulator(*SMALL, "--error-rate", "1", "--fault-streak-max", "0")
-    assert {fresh_get(never).status_code for _ in range(5)} == {200}
+    assert {fresh_get(never).status_code for _attempt in range(5)} == {200}
 
 
 def _usable(response) -> bool:

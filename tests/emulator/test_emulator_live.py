@@ -103,8 +103,8 @@ def test_admin_errors_and_openapi(emulator):
         assert response.status_code == 404
 
 
-@pytest.fixture(scope="module")
-def tls_files(tmp_path_factory):
+@pytest.fixture(name="tls_files", scope="module")
+def tls_files_fixture(tmp_path_factory):
     trustme = pytest.importorskip("trustme")
     directory = tmp_path_factory.mktemp("tls")
     authority = trustme.CA()

@@ -76,9 +76,27 @@ def test_bad_flag_values_exit_2_naming_the_flag(run_emulator, flags, needle):
 def test_help_documents_every_flag_and_docs_cover_them(run_emulator):
     result = run_emulator("--help")
     assert result.returncode == 0
-    flags = sorted(set(re.findall(r"(--[a-z][a-z0-9-]+)", result.stdout)))
+    flags = re.findall(r"^ {2}(--[a-z][a-z0-9-]+)", result.stdout, re.MULTILINE)
+    assert len(flags) == len(set(flags)) >= 35
     assert "--fault-streak-max" in flags and "--live-lag" in flags and "--html-error-rate" in flags
     if os.path.exists(DOCS):
         with open(DOCS, encoding="utf-8") as handle:
             docs = handle.read()
-        assert [flag for flag in flags if flag not in docs] == []
+        assert [flag for flag in flags if f"`{flag}" not in docs] == []
+
+
+def test_ipv6_loopback(start_emulator):
+    try:
+        process = start_emulator(*SMALL, "--host", "::1")
+    except RuntimeError as error:
+        pytest.skip(f"no IPv6 loopback here: {error}")
+    assert process.line == f"emulator listening on http://[::1]:{process.port}"
+    assert process.get("/activitylog/v1", headers={}).json()["href"] == f"http://[::1]:{process.port}/activitylog/v1"
+
+
+def test_contract_numbers_flag_sets_the_contracts_in_order(start_emulator):
+    process = start_emulator("--entries", "20", "--contract-numbers", "77,5,123456")
+    assert [reference["id"] for reference in process.get("/activitylog/v1/contracts").json()] == [77, 5, 123456]
+    assert process.page(5, limit=0)["hits"]["total"] == 20
+    single = process.get("/activitylog/v1/contracts", headers={"Authorization": "Bearer single-token"}).json()
+    assert [reference["id"] for reference in single] == [77]

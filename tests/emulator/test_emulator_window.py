@@ -24,8 +24,8 @@ def _entry(uuid: str, moment: str) -> dict:
             "meta": {"time": moment}, "event": {"type": "RequestStatusUpdate", "status": "DONE"}}
 
 
-@pytest.fixture(scope="module")
-def edges(start_emulator, tmp_path_factory):
+@pytest.fixture(name="edges", scope="module")
+def edges_fixture(start_emulator, tmp_path_factory):
     path = tmp_path_factory.mktemp("edges") / "edges.json"
     path.write_text(json.dumps([_entry(uuid, moment) for uuid, moment in EDGE_TIMES.items()]), encoding="utf-8")
     return start_emulator("--data", path)
