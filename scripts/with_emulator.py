@@ -13,14 +13,13 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import signal
 import subprocess
 import sys
-import threading
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-START_TIMEOUT = 120.0
+sys.path.insert(0, ROOT)
+
+from emulator.process import EmulatorProcess  # noqa: E402 pylint: disable=wrong-import-position
 CREDENTIALS = {
     'emulator_token_reseller': 'reseller-token',
     'emulator_token_single': 'single-token',
@@ -28,49 +27,10 @@ CREDENTIALS = {
 }
 
 
-class Emulator:
-    """One emulator process; its URL is read from the line it prints when it listens."""
-
-    def __init__(self, name: str, args: list[str]):
-        self.name = name
-        self.url = ''
-        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, '-m', 'emulator', '--port', '0'] + args,
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=None, text=True)
-
-    def wait_listening(self) -> None:
-        """Block until the listening line arrives, the process dies, or START_TIMEOUT passes."""
-        found = threading.Event()
-
-        def read() -> None:
-            for line in self.process.stdout:
-                if not found.is_set() and 'listening on ' in line:
-                    self.url = line.strip().split('listening on ', 1)[1]
-                    found.set()
-
-        threading.Thread(target=read, daemon=True).start()
-        deadline = time.monotonic() + START_TIMEOUT
-        while not found.wait(0.1):
-            if self.process.poll() is not None:
-                raise SystemExit('emulator %r exited with status %s before listening' % (self.name, self.process.returncode))
-            if time.monotonic() > deadline:
-                raise SystemExit('emulator %r did not start listening within %d s' % (self.name, START_TIMEOUT))
-
-    def stop(self) -> None:
-        """SIGTERM, then SIGKILL after a grace period."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
-
-
-def write_config(path: str, emulators: list[Emulator]) -> None:
+def write_config(path: str, emulators: dict) -> None:
     """YAML with one ``emulator_<name>_url`` per emulator plus the built-in credentials."""
     lines = ['---', '# Written by scripts/with_emulator.py for this run only.']
-    lines += ['emulator_%s_url: "%s"' % (e.name, e.url) for e in emulators]
+    lines += ['emulator_%s_url: "%s"' % (name, emulator.url) for name, emulator in emulators.items()]
     lines += ['%s: "%s"' % item for item in sorted(CREDENTIALS.items())]
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, 'w', encoding='utf-8') as handle:
@@ -97,21 +57,24 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    emulators: list[Emulator] = []
+    emulators: dict = {}
     env = dict(os.environ)
     try:
         for spec in args.emulator:
             name, _sep, extra = spec.partition('=')
-            emulators.append(Emulator(name.strip(), shlex.split(extra)))
-        for emulator in emulators:
-            emulator.wait_listening()
-            env['EMULATOR_%s_URL' % emulator.name.upper()] = emulator.url
-            print('emulator %s: %s' % (emulator.name, emulator.url), flush=True)
+            emulators[name.strip()] = emulator = EmulatorProcess(shlex.split(extra))
+            env['EMULATOR_%s_URL' % name.strip().upper()] = emulator.url
+            print('emulator %s: %s' % (name.strip(), emulator.url), flush=True)
         for path in args.config:
             write_config(path, emulators)
         return subprocess.call(args.command, cwd=args.cwd, env=env)
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 2
     finally:
-        for emulator in emulators:
+        for emulator in emulators.values():
+            emulator.send_signal()
+        for emulator in emulators.values():
             emulator.stop()
 
 

@@ -29,6 +29,7 @@ except ImportError as import_error:  # pragma: no cover - reported by the module
 
 API_PATH = '/activitylog/v1'
 RETRY_BUDGET_PER_RETRY = 20
+RETRIES_EARNED_PER_SUCCESS = 0.5
 
 
 def base_url(api_url: str) -> str:
@@ -75,7 +76,7 @@ class ActivityLogClient:
         self.base = base_url(settings.api_url)
         self.timeout = settings.timeout
         self.policy = policy or RetryPolicy(retries=settings.retries)
-        self.budget = RetryBudget(max(settings.retries, 1) * RETRY_BUDGET_PER_RETRY)
+        self.budget = RetryBudget(max(settings.retries, 1) * RETRY_BUDGET_PER_RETRY, RETRIES_EARNED_PER_SUCCESS)
         self.gate = ConcurrencyGate(settings.concurrency)
         self.stats = Stats()
         self.stopped = threading.Event()
@@ -140,6 +141,7 @@ class ActivityLogClient:
                     failure, result = self._judge(response, contract)
                     if failure is None:
                         self.gate.on_success()
+                        self.budget.earn()
                         return result
                     if response.status_code == 429:
                         self.gate.on_throttled()
@@ -150,11 +152,14 @@ class ActivityLogClient:
             attempt += 1
 
     def _may_retry(self, failure: ApiError, attempt: int) -> bool:
-        retryable = failure.status is None or is_retryable_status(failure.status)
-        if not retryable:
+        """Retryable, retries left for this request and in the run's budget; else say why in the failure."""
+        if failure.status is not None and not is_retryable_status(failure.status):
             return False
-        if attempt >= self.policy.retries or not self.budget.take():
+        if attempt >= self.policy.retries:
             failure.args = ('%s (gave up after %d retries)' % (failure.args[0], attempt),)
+            return False
+        if not self.budget.take():
+            failure.args = ('%s (gave up: the run used up its retry budget; the service fails too often to read it completely)' % failure.args[0],)
             return False
         return True
 

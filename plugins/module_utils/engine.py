@@ -5,8 +5,13 @@
 
 The first page of a slice gives its ``hits.total``; a slice larger than the result window is cut into smaller
 time slices, the others get their remaining pages planned. All requests of a run share one thread pool bounded
-by ``concurrency``; the main thread only merges results. A page whose total differs from its slice's first page
-means the slice changed while it was read: the slice is read again (bounded), and ids deduplicate.
+by ``concurrency``; only the main thread changes the run's state.
+
+Offset paging is only consistent while the slice does not change. A page whose total differs from the first
+page's (an entry arrived late inside the window) makes the whole read of that slice void: its entries are
+dropped and the slice is read again as time slices of about one page each. A one-page read is atomic (total and
+entries come in one answer), so this converges, and the entries kept always come from complete, consistent
+reads: their count equals the sum of the slices' ``hits.total``.
 """
 
 from __future__ import annotations
@@ -20,21 +25,39 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.planner import p
 from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import format_api_time, format_time
 
 RESULT_WINDOW = 10000
-MAX_SLICE_REREADS = 3
 
 
 class Slice:
-    """A contract's time range [start, end) and what its first page said."""
+    """A contract's time range [start, end); ``total`` is what its first page said."""
 
-    def __init__(self, contract: int, start, end, reread: int = 0):
+    def __init__(self, contract: int, start, end):
         self.contract = contract
         self.start = start
         self.end = end
-        self.reread = reread
         self.total = None
 
     def params(self, offset: int, limit: int) -> dict:
         return {'dateStart': format_api_time(self.start), 'dateEnd': format_api_time(self.end), 'offset': offset, 'limit': limit}
+
+
+class Outcome:
+    """What one request gives the main thread."""
+
+    def __init__(self, piece: Slice, hits=(), tasks=(), first=False, split=None, changed_total=None):
+        self.piece = piece
+        self.first = first
+        self.hits = hits
+        self.tasks = tasks
+        self.split = split
+        self.changed_total = changed_total
+
+
+class Read:
+    """The read of one slice in progress: its entries so far and the pages still to come."""
+
+    def __init__(self, hits: list, pages: int):
+        self.hits = list(hits)
+        self.pages = pages
 
 
 class RunResult:
@@ -70,7 +93,7 @@ def read_total(body) -> tuple[int | None, bool]:
 
 
 def read_hits(body) -> list:
-    """The hits of a page; an answer without a list of hits is unusable (ApiError, retried)."""
+    """The hits of a page; an answer without a list of hits is unusable."""
     hits = body.get('hits') if isinstance(body, dict) else None
     items = hits.get('hits') if isinstance(hits, dict) else None
     if not isinstance(items, list):
@@ -87,7 +110,8 @@ class Engine:
         self.result_window = result_window
         self.result = RunResult()
         self._seen = {}
-        self._totals = {}
+        self._total = 0
+        self._reads = {}
 
     def run(self) -> RunResult:
         started = time.monotonic()
@@ -126,37 +150,29 @@ class Engine:
             raise ApiError('The credential can read no contract (/contracts is empty): check that the token belongs to the right user.')
         return numbers
 
-    # Worker side: HTTP, JSON, normalization. Each returns (hits of the slice, follow-up tasks, slice).
+    # Worker side: HTTP, JSON, normalization; each returns an Outcome.
 
-    def _first_page(self, piece: Slice):
+    def _first_page(self, piece: Slice) -> Outcome:
         body = self.client.get_json('/contracts/%d' % piece.contract, piece.params(0, self.settings.page_size), piece.contract)
         total, exact = read_total(body)
         if total is None:
             raise ApiError('The API answered without hits.total for contract %d, so the pages to read cannot be planned.' % piece.contract)
         if not exact or total > self.result_window:
             estimate = total if exact else max(total, self.result_window) * 2
-            parts = split_window(piece.start, piece.end, estimate, self.result_window)
-            return [], [(self._first_page, Slice(piece.contract, s, e)) for s, e in parts], None
+            return Outcome(piece, split=split_window(piece.start, piece.end, estimate, self.result_window))
         piece.total = total
-        hits = self._convert(read_hits(body), piece)
-        tasks = [(self._page, piece, offset, limit) for offset, limit in page_plan(total, self.settings.page_size, self.result_window, self.settings.page_size)]
-        return hits, tasks, piece
+        pages = page_plan(total, self.settings.page_size, self.result_window, self.settings.page_size)
+        return Outcome(piece, self._convert(read_hits(body), piece), [(self._page, piece, offset, limit) for offset, limit in pages], first=True)
 
-    def _page(self, piece: Slice, offset: int, limit: int):
+    def _page(self, piece: Slice, offset: int, limit: int) -> Outcome:
+        if piece not in self._reads:
+            return Outcome(piece)  # the read of this slice was voided: the page would be stale
         body = self.client.get_json('/contracts/%d' % piece.contract, piece.params(offset, limit), piece.contract)
         total, _exact = read_total(body)
         items = read_hits(body)
-        expected = min(limit, piece.total - offset)
-        if total != piece.total or len(items) != expected:
-            return self._changed(piece, total, len(items), expected)
-        return self._convert(items, piece), [], None
-
-    def _changed(self, piece: Slice, total, got: int, expected: int):
-        if piece.reread >= MAX_SLICE_REREADS:
-            raise IncompleteResultError(
-                'contract %d changed while it was read (hits.total %s then %s, %d entries on a page that should hold %d), %d times in a row; '
-                'run again, or narrow the window with end' % (piece.contract, piece.total, total, got, expected, piece.reread + 1))
-        return [], [(self._first_page, Slice(piece.contract, piece.start, piece.end, piece.reread + 1))], None
+        if total != piece.total or len(items) != min(limit, piece.total - offset):
+            return Outcome(piece, changed_total=total if total is not None else -1)
+        return Outcome(piece, self._convert(items, piece))
 
     def _convert(self, items: list, piece: Slice) -> list:
         converted = []
@@ -167,26 +183,60 @@ class Engine:
             converted.append((entry_id(source), normalize_entry(source, piece.contract), source))
         return converted
 
-    # Main-thread side: merging, counting, ordering.
+    # Main-thread side: the state of the run.
 
-    def _merge(self, outcome) -> list:
-        """Keep the first copy of each id; remember each fitting slice's total (a re-read replaces it)."""
-        hits, tasks, piece = outcome
-        for ident, entry, source in hits:
+    def _merge(self, outcome: Outcome) -> list:
+        """Follow-up tasks for an outcome; entries are kept only when the read of their slice completes."""
+        piece = outcome.piece
+        if outcome.split is not None:
+            return [(self._first_page, Slice(piece.contract, start, end)) for start, end in outcome.split]
+        if outcome.changed_total is not None:
+            return self._reread(piece, outcome.changed_total)
+        if outcome.first:
+            read = Read(outcome.hits, len(outcome.tasks))
+            if outcome.tasks:
+                self._reads[piece] = read
+        else:
+            read = self._reads.get(piece)
+            if read is None:
+                return []  # a page of a voided read
+            read.hits.extend(outcome.hits)
+            read.pages -= 1
+        if read.pages == 0:
+            self._commit(piece, read)
+        return list(outcome.tasks)
+
+    def _commit(self, piece: Slice, read: Read) -> None:
+        self._reads.pop(piece, None)
+        self._total += piece.total
+        self.result.slices += 1
+        for ident, entry, source in read.hits:
             if ident not in self._seen:
                 self._seen[ident] = (entry, source)
-        if piece is not None:
-            self._totals[(piece.contract, piece.start, piece.end)] = piece.total
-        return tasks
+
+    def _reread(self, piece: Slice, total: int) -> list:
+        """Void a slice's read (once, however many pages noticed) and read it again in slices of about a page."""
+        if self._reads.pop(piece, None) is None:
+            return []
+        estimate = max(total, piece.total)
+        parts = [(piece.start, piece.end)]
+        if estimate > self.settings.page_size:
+            try:
+                parts = split_window(piece.start, piece.end, estimate, self.settings.page_size, fill=1.0)
+            except IncompleteResultError:
+                parts = []
+            if len(parts) < 2:
+                raise IncompleteResultError('contract %d kept changing while %s to %s was read (hits.total %d, then %d); run again, or set '
+                                            'end further back' % (piece.contract, format_time(piece.start), format_time(piece.end), piece.total, total))
+        return [(self._first_page, Slice(piece.contract, start, end)) for start, end in parts]
 
     def _finish(self) -> None:
         result = self.result
-        result.total = sum(self._totals.values())
-        result.slices = len(self._totals)
+        result.total = self._total
         unique = len(self._seen)
         if unique != result.total:
-            result.warnings.append('The API counted %d entries in the window (hits.total) but %d distinct entries were read; '
-                                   'entries may have been added or removed while the window was read.' % (result.total, unique))
+            result.warnings.append('The API counted %d entries in the window (hits.total) but %d distinct entries were read: the API '
+                                   'returned some entries twice or not at all.' % (result.total, unique))
         keep = self.settings.entry_filter.matches
         chosen = [(entry.get('time') or '', ident, entry, source) for ident, (entry, source) in self._seen.items() if keep(entry)]
         self._seen = {}

@@ -70,22 +70,33 @@ def _seconds_until(text: str, now: datetime | None) -> float | None:
 
 
 class RetryBudget:
-    """The retries a whole run may spend, shared by its threads: a flood of failures ends the run early."""
+    """The retries a whole run may spend, shared by its threads: a flood of failures ends the run early.
 
-    def __init__(self, total: int):
+    ``earn_per_success`` lets a long run that mostly succeeds earn retries back (a ratio, as in the retry
+    budgets of gRPC and Finagle), so the budget bounds a failing service without failing a large healthy read.
+    """
+
+    def __init__(self, total: int, earn_per_success: float = 0.0):
         if isinstance(total, bool) or not isinstance(total, int) or total < 0:
             raise OptionError('the retry budget must be a whole number of at least 0, not %r' % (total,))
         self._lock = threading.Lock()
-        self._remaining = total
+        self._remaining = float(total)
+        self._earn = float(earn_per_success)
+
+    def earn(self) -> None:
+        """Credit one successful request."""
+        if self._earn:
+            with self._lock:
+                self._remaining += self._earn
 
     @property
     def remaining(self) -> int:
-        return self._remaining
+        return int(self._remaining)
 
     def take(self) -> bool:
         """Spend one retry; False when none is left."""
         with self._lock:
-            if self._remaining <= 0:
+            if self._remaining < 1:
                 return False
             self._remaining -= 1
             return True

@@ -9,22 +9,17 @@ with special flags (stopped at the end of the session, or earlier with ``.stop()
 from __future__ import annotations
 
 import os
-import re
-import selectors
 import signal
 import subprocess
 import sys
-import tempfile
-import time
 
 import pytest
 import requests
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from emulator.process import REPO_ROOT, EmulatorProcess as BaseEmulatorProcess
+
 START_TIMEOUT = 30.0
-STOP_TIMEOUT = 10.0
 REQUEST_TIMEOUT = 10.0
-LISTEN_LINE = re.compile(r"emulator listening on (https?)://(\S+):(\d+)")
 
 UNTIL = "2024-06-01T00:00:00Z"
 CONTRACTS = (31909628, 31909629, 31909630)
@@ -35,67 +30,18 @@ RESELLER = {"Authorization": "Bearer reseller-token"}
 PYTHON = os.environ.get("EMULATOR_PYTHON") or sys.executable
 
 
-class EmulatorProcess:
-    """One running emulator: ``url``, ``port``, the process, and small HTTP helpers with timeouts on every call."""
+class EmulatorProcess(BaseEmulatorProcess):
+    """One running emulator (see emulator/process.py) with small HTTP helpers, a timeout on every call."""
 
     def __init__(self, args=(), python: str = PYTHON, env=None):
-        self.args = tuple(str(arg) for arg in args)
-        self._stderr = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            [python, "-m", "emulator", "--port", "0", *self.args], cwd=REPO_ROOT, env=env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr)
-        self.line = self._read_listen_line()
-        match = LISTEN_LINE.fullmatch(self.line)
-        self.scheme, self.host, self.port = match.group(1), match.group(2), int(match.group(3))
-        self.url = f"{self.scheme}://{self.host}:{self.port}"
+        super().__init__(args, python=python, env=env, start_timeout=START_TIMEOUT)
         self.session = requests.Session()
         # what the data looks like, where a fixture knows it (the shared instance does)
         self.until = self.contracts = self.entries = None
 
-    def _read_listen_line(self) -> str:
-        """The single line printed on start; fails with the emulator's stderr if it never comes."""
-        deadline = time.monotonic() + START_TIMEOUT
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.process.stdout, selectors.EVENT_READ)
-            while time.monotonic() < deadline:
-                if selector.select(timeout=0.2):
-                    line = self.process.stdout.readline().decode("utf-8").rstrip("\n")
-                    if LISTEN_LINE.fullmatch(line):
-                        return line
-                    break
-                if self.process.poll() is not None:
-                    break
-        self.process.kill()
-        self.process.wait(STOP_TIMEOUT)
-        raise RuntimeError(f"emulator {self.args} did not start: {self.stderr_text()}")
-
-    def stderr_text(self) -> str:
-        self._stderr.seek(0)
-        return self._stderr.read().decode("utf-8", "replace")
-
-    def send_signal(self, sig=signal.SIGTERM) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-
     def stop(self, sig=signal.SIGTERM):
-        """Signal the emulator and wait for it; returns the exit status (None if it had to be killed)."""
         self.session.close()
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(STOP_TIMEOUT)
-                return None
-        self.process.stdout.close()
-        return self.process.returncode
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
+        return super().stop(sig)
 
     def get(self, path: str, headers=None, params=None, timeout: float = REQUEST_TIMEOUT, **kwargs) -> requests.Response:
         """GET on the kept-alive session; ``headers`` default to the reseller token."""

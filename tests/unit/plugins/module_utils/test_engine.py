@@ -143,3 +143,30 @@ def test_forbidden_contract_is_named(start_emulator):
         fetch_activity(options(emulator.url, token='single-token', contract_numbers=[31909629]))
     assert str(caught.value).startswith('cannot read contract 31909629: the token lacks access to it or the access-activity-log privilege (403)')
     assert caught.value.status == 403
+
+
+def test_late_entries_while_paging_void_the_read_of_their_slice(start_emulator):
+    emulator = start_emulator('--contracts', '1', '--entries', '20000', '--days', '1', '--live-rate', '40', '--live-lag', '3000')
+    before = truth(emulator.url, 31909628, {'start': '2000-01-01', 'end': '2100-01-01'})['ids']
+    run, client = run_engine(emulator.url, 10000, start='-2h', page_size=20, concurrency=2)
+    after = set(truth(emulator.url, 31909628, {'start': run.window[0], 'end': run.window[1]})['ids'])
+    ids = [entry['id'] for _key, entry, _raw in run.entries]
+    first = set(truth(emulator.url, 31909628, {'start': run.window[0], 'end': run.window[1]})['ids']) & set(before)
+    assert len(ids) == len(set(ids)) == run.total
+    assert first <= set(ids) <= after
+    assert run.warnings == []
+    assert client.stats.requests > run.total // 20
+
+
+def test_entries_the_api_sends_twice_are_returned_once_with_a_warning(start_emulator, tmp_path):
+    entry = {'@uuid': 'aaaaaaaa-0000-4000-8000-000000000001', 'meta': {'time': '2026-01-01T10:00:00.000Z'},
+             'principal': {'identity': {'contractNumber': 42, 'username': 'a@example.com'}}, 'event': {'type': 'Provision'}}
+    other = dict(entry, **{'@uuid': 'aaaaaaaa-0000-4000-8000-000000000002', 'meta': {'time': '2026-01-01T11:00:00.000Z'}})
+    data = tmp_path / 'data.json'
+    data.write_text(json.dumps({'42': [entry, other, entry]}))
+    emulator = start_emulator('--data', str(data))
+    result = fetch_activity(options(emulator.url, start='2026-01-01', end='2026-01-02'))
+    assert [item['id'] for item in result['activities']] == ['aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000002']
+    assert result['total'] == 3
+    assert result['warnings'] == ['The API counted 3 entries in the window (hits.total) but 2 distinct entries were read: the API '
+                                  'returned some entries twice or not at all.']

@@ -179,6 +179,18 @@ def test_budget_exhaustion():
     assert not RetryBudget(0).take()
 
 
+def test_budget_earns_retries_back_from_successes():
+    budget = RetryBudget(1, earn_per_success=0.5)
+    assert budget.take() and not budget.take()
+    budget.earn()
+    assert not budget.take()
+    budget.earn()
+    assert budget.take() and not budget.take()
+    spent = RetryBudget(0)
+    spent.earn()
+    assert not spent.take()
+
+
 @pytest.mark.parametrize('total', [-1, 1.5, None, True])
 def test_budget_rejects_nonsense(total):
     with pytest.raises(OptionError):
