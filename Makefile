@@ -18,7 +18,7 @@ INTEGRATION_EMULATORS := \
   --emulator faults='$(BIG) --profile faults' \
   --emulator live='$(BIG) --live-rate 5'
 
-.PHONY: help venv layout sanity units emulator-tests integration test demo throughput changelog clean
+.PHONY: help venv layout sanity lint units emulator-tests integration test demo throughput changelog clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -38,6 +38,9 @@ sanity: layout  ## ansible-test sanity in ansible-test's own virtualenvs (no con
 	$(VPY) scripts/ansible_test_bootstrap.py
 	cd $(COLLECTION) && $(ANSIBLE_TEST) sanity --venv --python $(PY_VERSION) --color no
 
+lint: layout  ## ansible-lint (production profile) on the roles, playbooks and test targets
+	PATH=$(abspath $(VENV))/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(abspath .build) $(VENV)/bin/ansible-lint
+
 units: layout  ## ansible-test units of the plugins
 	@if find tests/unit -name 'test_*.py' | grep -q .; then \
 	  $(VPY) scripts/ansible_test_bootstrap.py; \
@@ -52,7 +55,7 @@ integration: layout  ## ansible-test integration targets against emulators on lo
 	  --config $(COLLECTION)/tests/integration/integration_config.yml --cwd $(COLLECTION) \
 	  -- $(ANSIBLE_TEST) integration --python $(PY_VERSION) --color no
 
-test: sanity units emulator-tests integration  ## everything CI runs
+test: sanity lint units emulator-tests integration  ## everything CI runs
 
 demo: layout  ## run the demo playbook against a seeded emulator
 	$(WITH_EMULATOR) --emulator main='--contracts 3 --entries 20000 --days 30 --seed 42' -- \
