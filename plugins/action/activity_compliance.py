@@ -1,0 +1,107 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the ionos.activitylog collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin of ``ionos.activitylog.activity_compliance``: judge entries on the controller, write JUnit there.
+
+The work is in the pure function ``check_compliance``; ``run`` only validates the arguments and turns errors into
+a failed task. Violations never fail the task: the caller (the compliance role) decides what a violation means.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.junit import junit_xml
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.policies import evaluate
+
+DEFAULT_SUITE_NAME = 'ionos.activitylog compliance'
+
+ARGUMENT_SPEC = dict(
+    activities=dict(type='list', elements='raw', required=True),
+    policies=dict(type='dict', required=True),
+    junit_path=dict(type='path'),
+    suite_name=dict(type='str', default=DEFAULT_SUITE_NAME),
+    window=dict(type='dict'),
+)
+
+
+def check_compliance(args: dict, check_mode: bool) -> dict:
+    """The verdict, plus ``junit_path`` and ``changed``; ValueError when the policies or the entries are unusable."""
+    verdict = evaluate(args['activities'], args['policies'], args.get('window'))
+    result = dict(verdict, changed=False, junit_path=None)
+    path = args.get('junit_path')
+    if path:
+        path = os.path.abspath(path)
+        document = junit_xml(verdict, args.get('suite_name') or DEFAULT_SUITE_NAME)
+        try:
+            changed = write_if_changed(path, document, check_mode)
+        except OSError as error:
+            raise OSError('cannot write the JUnit file %s: %s' % (path, error.strerror or error)) from None
+        result.update(junit_path=path, changed=changed)
+    return result
+
+
+def write_if_changed(path: str, text: str, check_mode: bool) -> bool:
+    """Write ``text`` to ``path`` atomically (a temporary file renamed over it) unless it already holds it.
+
+    Returns whether the file changed (or would change, in check mode). Missing parent directories are created;
+    a replaced file keeps its mode, a new one gets 0666 less the umask, as any file the user creates.
+    """
+    data = text.encode('utf-8')
+    try:
+        with open(path, 'rb') as handle:
+            if handle.read() == data:
+                return False
+    except FileNotFoundError:
+        pass
+    if check_mode:
+        return True
+    directory = os.path.dirname(path)
+    os.makedirs(directory, exist_ok=True)
+    mode = _mode_of(path)
+    descriptor, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=directory)
+    try:
+        with os.fdopen(descriptor, 'wb') as handle:
+            handle.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+    return True
+
+
+def _mode_of(path: str) -> int:
+    """The mode of the existing file, else 0666 less the umask (reading the umask means setting it back)."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+class ActionModule(ActionBase):
+    """Evaluate compliance policies over Activity Log entries on the controller."""
+
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _supports_async = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp
+        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        if args.get('junit_path'):
+            args['junit_path'] = self._loader.path_dwim(args['junit_path'])
+        try:
+            result.update(check_compliance(args, bool(self._task.check_mode)))
+        except (ValueError, OSError) as error:
+            raise AnsibleActionFail(str(error)) from None
+        return result

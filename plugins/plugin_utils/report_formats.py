@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the ionos.activitylog collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The text report formats: JSON Lines and CSV of the entries, Markdown of the summary.
+
+Each renderer returns the whole document as one string, so the caller can compare it with the file on disk and
+write it atomically. The output depends only on the input (no "generated at" stamp), which keeps reruns idempotent.
+
+CSV flattening (one row per entry, the columns of CSV_COLUMNS):
+
+* ``resources``: each resource as ``type:id:action1|action2`` (a missing type or id left empty), joined by ``; ``.
+* ``error_http_status``, ``error_code``: the error's fields; ``error_messages``: each message as
+  ``code: message`` (or just the message when it has no code), joined by ``; ``. All three are empty without error.
+* A null value is an empty cell. A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+  gets a leading ``'`` so that spreadsheets show it as text instead of running it as a formula (entries are
+  untrusted input); use the JSON Lines file for exact values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from ansible_collections.ionos.activitylog.plugins.module_utils.normalize import NORMALIZED_FIELDS as ENTRY_FIELDS
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.summary import RANKED
+
+SCALAR_FIELDS = ENTRY_FIELDS[:-2]
+CSV_COLUMNS = SCALAR_FIELDS + ('resources', 'error_http_status', 'error_code', 'error_messages')
+FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
+RANKED_TITLES = {
+    'by_user': ('Top users', 'User'),
+    'by_event_type': ('Event types', 'Event type'),
+    'by_action': ('HTTP methods', 'Method'),
+    'by_resource_type': ('Resource types', 'Resource type'),
+    'by_contract': ('Contracts', 'Contract'),
+    'writes_by_resource_type': ('Write actions by resource type', 'Resource type'),
+}
+TOTALS = (
+    ('entries', 'Entries'), ('first', 'First entry (UTC)'), ('last', 'Last entry (UTC)'), ('contracts', 'Contracts'),
+    ('users', 'Users'), ('requests', 'Requests'), ('errors', 'Errors'), ('writes', 'Write actions'),
+)
+_MARKDOWN_SPECIAL = '\\`*_[]<>|&~'
+_MARKDOWN_ESCAPES = str.maketrans(
+    dict({char: '\\' + char for char in _MARKDOWN_SPECIAL}, **{'\n': ' ', '\r': ' ', '\t': ' '}))
+
+
+def render_jsonl(entries) -> str:
+    """One entry per line, compact JSON, keys in the entry's order; non-ASCII kept as UTF-8."""
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(',', ':'), default=str).encode
+    return ''.join(dumps(entry) + '\n' for entry in entries)
+
+
+def render_csv(entries) -> str:
+    """A header row of CSV_COLUMNS and one row per entry, flattened as the module doc says (RFC 4180, CRLF)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator='\r\n')
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_row(entry) for entry in entries)
+    return buffer.getvalue()
+
+
+def csv_row(entry: dict) -> list:
+    """The cells of one entry, in CSV_COLUMNS order."""
+    error = entry.get('error')
+    if not isinstance(error, dict):
+        error = {}
+    cells = [entry.get(field) for field in SCALAR_FIELDS]
+    cells += [flatten_resources(entry.get('resources')), error.get('http_status'), error.get('error_code'),
+              flatten_messages(error.get('messages'))]
+    return [_cell(value) for value in cells]
+
+
+def flatten_resources(resources) -> str:
+    """``type:id:action1|action2`` per resource, joined by ``; ``."""
+    if not isinstance(resources, list):
+        return ''
+    parts = []
+    for resource in resources:
+        if isinstance(resource, dict):
+            actions = resource.get('actions') if isinstance(resource.get('actions'), list) else []
+            parts.append('%s:%s:%s' % (_text(resource.get('type')), _text(resource.get('id')),
+                                       '|'.join(_text(action) for action in actions)))
+    return '; '.join(parts)
+
+
+def flatten_messages(messages) -> str:
+    """``code: message`` per error message (the message alone without a code), joined by ``; ``."""
+    if not isinstance(messages, list):
+        return ''
+    parts = []
+    for message in messages:
+        if isinstance(message, dict):
+            code, text = _text(message.get('error_code')), _text(message.get('message'))
+            parts.append('%s: %s' % (code, text) if code else text)
+    return '; '.join(parts)
+
+
+def render_markdown(summary: dict, title: str, window=None) -> str:
+    """The summary as Markdown tables: totals, each ranked count, and entries and errors per day."""
+    lines = ['# ' + escape_markdown(title), '']
+    if window:
+        lines += ['Window: %s to %s (UTC)' % (escape_markdown(window.get('start')), escape_markdown(window.get('end'))), '']
+    lines += ['## Totals', '']
+    lines += _table(('Total', 'Value'), [(label, summary.get(key)) for key, label in TOTALS])
+    for name in RANKED:
+        heading, column = RANKED_TITLES[name]
+        lines += ['## ' + heading, '']
+        lines += _table((column, 'Entries'), _ranked_rows(summary, name))
+    lines += ['## Activity per day (UTC)', '']
+    errors = summary.get('errors_by_day') or {}
+    days = summary.get('per_day') or {}
+    lines += _table(('Day', 'Entries', 'Errors'), [(day, count, errors.get(day, 0)) for day, count in days.items()])
+    return '\n'.join(lines)
+
+
+def escape_markdown(value) -> str:
+    """Text that renders as itself in a Markdown table cell: markup, HTML and pipes escaped, one line."""
+    return _text(value).translate(_MARKDOWN_ESCAPES)
+
+
+def _ranked_rows(summary: dict, name: str) -> list:
+    rows = list((summary.get(name) or {}).items())
+    left_out = (summary.get('others') or {}).get(name) or 0
+    if left_out:
+        rows.append(('(others)', left_out))
+    return rows
+
+
+def _table(header, rows) -> list:
+    """A GitHub-flavoured Markdown table (numbers right-aligned), with a blank line after it."""
+    lines = ['| %s |' % ' | '.join(header), '|' + '|'.join([' --- '] + [' ---: '] * (len(header) - 1)) + '|']
+    if not rows:
+        rows = [('(no entries)',) + ('',) * (len(header) - 1)]
+    for row in rows:
+        lines.append('| %s |' % ' | '.join(escape_markdown(cell) for cell in row))
+    return lines + ['']
+
+
+def _text(value) -> str:
+    return '' if value is None else value if isinstance(value, str) else str(value)
+
+
+def _cell(value):
+    """A CSV cell: None empty, numbers as they are, strings guarded against formula injection."""
+    if value is None:
+        return ''
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

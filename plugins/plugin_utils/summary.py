@@ -1,0 +1,207 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the ionos.activitylog collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Count normalized Activity Log entries: who, what, where, when; the one summary every report format shows.
+
+One pass over the entries with plain dict counters, so 100,000 entries take a fraction of a second.
+Shared rules, used by the reports and the compliance policies alike:
+
+* ``is_write``: the entry's HTTP method is POST, PUT, PATCH or DELETE (any case), OR one of its resource actions
+  is a write: the last dotted part of the code begins with a verb of WRITE_VERBS, case-insensitively, followed
+  by nothing or by a character that is not a lowercase letter (``vr.server.create``, ``sec.group.member.add``,
+  ``ip.ipblock.reserve``, ``vr.volume.createSnapshot``, ``vr.nic.remove_ip``; but not ``vr.nic.address``).
+* ``is_error``: the entry has an ``error``, OR its ``status`` is FAILED, OR its ``event_type`` is Error
+  (both case-insensitive), as the module's ``errors_only`` filter.
+"""
+
+from __future__ import annotations
+
+import re
+
+WRITE_METHODS = frozenset(('POST', 'PUT', 'PATCH', 'DELETE'))
+WRITE_VERBS = (
+    'create', 'update', 'delete', 'remove', 'add', 'reserve', 'release', 'activate', 'deactivate', 'attach',
+    'detach', 'modify', 'change', 'set', 'replace', 'rename', 'assign', 'unassign', 'grant', 'revoke', 'enable',
+    'disable', 'restore', 'upgrade', 'import', 'upload', 'move', 'start', 'stop', 'reboot', 'reset', 'suspend',
+    'resume', 'rotate', 'register', 'deregister',
+)
+NONE_KEY = '(none)'
+RANKED = ('by_user', 'by_event_type', 'by_action', 'by_resource_type', 'by_contract', 'writes_by_resource_type')
+
+_WRITE_ACTION = re.compile(r'(?i:%s)(?![a-z])' % '|'.join(sorted(WRITE_VERBS, key=len, reverse=True)))
+_HOUR_PREFIX = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}\Z')
+
+
+def is_write_action(code) -> bool:
+    """Whether one dotted resource action code (``vr.server.delete``) changes something (see the module doc)."""
+    if not isinstance(code, str):
+        return False
+    return _WRITE_ACTION.match(code.rpartition('.')[2]) is not None
+
+
+def is_write(entry) -> bool:
+    """Whether the entry is a write action: a writing HTTP method, or a writing resource action."""
+    if not isinstance(entry, dict):
+        return False
+    method = entry.get('action')
+    if isinstance(method, str) and method.strip().upper() in WRITE_METHODS:
+        return True
+    for resource in _resources(entry):
+        for code in resource.get('actions') or ():
+            if is_write_action(code):
+                return True
+    return False
+
+
+def is_error(entry) -> bool:
+    """Whether the entry reports a failure: an error object, status FAILED or event type Error."""
+    if not isinstance(entry, dict):
+        return False
+    if entry.get('error'):
+        return True
+    status, event_type = entry.get('status'), entry.get('event_type')
+    return (isinstance(status, str) and status.upper() == 'FAILED') or (
+        isinstance(event_type, str) and event_type.lower() == 'error')
+
+
+def summarize(entries, top=None) -> dict:
+    """The summary dict of ``entries`` (see docs/reports.md); ``top`` keeps the N largest keys of each ``by_*``.
+
+    Keys of the ranked dicts are strings ("(none)" for a missing value), ordered by count descending then key;
+    ``others[name]`` counts what ``top`` left out of ``name`` (0 when nothing), so no count is dropped silently.
+    Raises ValueError for a bad ``top`` or an entry that is not a dict.
+    """
+    top = _checked_top(top)
+    tally = _Tally()
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            raise ValueError('entry %d is a %s, not a normalized entry (a dict)' % (number, type(entry).__name__))
+        tally.add(entry)
+    return tally.summary(top)
+
+
+class _Tally:
+    """The counters of one summary, filled entry by entry."""
+
+    def __init__(self):
+        self.counters = {name: {} for name in RANKED}
+        self.hours, self.error_days = {}, {}
+        self.users, self.contracts, self.requests = set(), set(), set()
+        self.first = self.last = None
+        self.entries = self.errors = self.writes = 0
+
+    def add(self, entry: dict) -> None:
+        self.entries += 1
+        counters = self.counters
+        user, contract = entry.get('username'), entry.get('contract_number')
+        self.users.add(user)
+        self.contracts.add(contract)
+        self.requests.add(entry.get('request_id'))
+        _bump(counters['by_user'], _key(user))
+        _bump(counters['by_event_type'], _key(entry.get('event_type')))
+        _bump(counters['by_action'], _key(entry.get('action')))
+        _bump(counters['by_contract'], _key(contract))
+        types = _resource_types(entry)
+        for kind in types:
+            _bump(counters['by_resource_type'], kind)
+        hour = self._add_time(entry.get('time'))
+        if is_error(entry):
+            self.errors += 1
+            _bump(self.error_days, _day_of(hour))
+        if is_write(entry):
+            self.writes += 1
+            for kind in types:
+                _bump(counters['writes_by_resource_type'], kind)
+
+    def _add_time(self, moment) -> str:
+        """Count the entry's hour, move first/last; return the hour key."""
+        hour = _hour_of(moment)
+        _bump(self.hours, hour)
+        if hour != NONE_KEY:
+            if self.first is None or moment < self.first:
+                self.first = moment
+            if self.last is None or moment > self.last:
+                self.last = moment
+        return hour
+
+    def summary(self, top) -> dict:
+        ranked = {name: _ranked(self.counters[name], top) for name in RANKED}
+        per_day = {}
+        for hour, number in self.hours.items():
+            _bump(per_day, _day_of(hour), number)
+        summary = {
+            'entries': self.entries, 'first': self.first, 'last': self.last,
+            'contracts': len(self.contracts - {None}), 'users': len(self.users - {None}),
+            'requests': len(self.requests - {None}), 'errors': self.errors, 'writes': self.writes,
+        }
+        summary.update((name, ranked[name][0]) for name in RANKED[:5])
+        summary.update(
+            per_day=_chronological(per_day), per_hour=_chronological(self.hours, suffix=':00Z'),
+            errors_by_day=_chronological(self.error_days), writes_by_resource_type=ranked['writes_by_resource_type'][0],
+            others={name: ranked[name][1] for name in RANKED},
+        )
+        return summary
+
+
+def _checked_top(top):
+    """``top`` must be None or a positive integer; a bool or a string is a caller's mistake, said plainly."""
+    if top is None:
+        return None
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise ValueError('top must be a positive integer or None, got %r' % (top,))
+    return top
+
+
+def _bump(counter: dict, key, number=1) -> None:
+    counter[key] = counter.get(key, 0) + number
+
+
+def _key(value) -> str:
+    """The counter key of a field: its text, or "(none)" for a missing value."""
+    if value is None or value == '':
+        return NONE_KEY
+    return value if isinstance(value, str) else str(value)
+
+
+def _resources(entry) -> list:
+    resources = entry.get('resources')
+    return [item for item in resources if isinstance(item, dict)] if isinstance(resources, list) else []
+
+
+def _resource_types(entry) -> list:
+    """The distinct resource types of an entry, in order ("(none)" when it names no type), each counted once."""
+    types = []
+    for resource in _resources(entry):
+        kind = _key(resource.get('type'))
+        if kind not in types:
+            types.append(kind)
+    return types or [NONE_KEY]
+
+
+def _hour_of(moment) -> str:
+    """``YYYY-MM-DDTHH`` of a normalized time; "(none)" for a missing or unparsable time."""
+    if isinstance(moment, str):
+        hour = moment[:13]
+        if _HOUR_PREFIX.match(hour):
+            return hour
+    return NONE_KEY
+
+
+def _day_of(hour: str) -> str:
+    return hour[:10] if hour != NONE_KEY else NONE_KEY
+
+
+def _chronological(counter: dict, suffix='') -> dict:
+    """Time keys in order, "(none)" (entries without a usable time) last."""
+    ordered = {key + suffix: counter[key] for key in sorted(counter) if key != NONE_KEY}
+    if NONE_KEY in counter:
+        ordered[NONE_KEY] = counter[NONE_KEY]
+    return ordered
+
+
+def _ranked(counter: dict, top):
+    """The counter ordered by count descending then key, cut to ``top``; and the sum of what was cut."""
+    ordered = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+    kept = ordered if top is None else ordered[:top]
+    left_out = sum(number for _key_, number in ordered[len(kept):])
+    return dict(kept), left_out
