@@ -10,11 +10,11 @@ a failed task. Violations never fail the task: the caller (the compliance role) 
 from __future__ import annotations
 
 import os
-import tempfile
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.files import write_if_changed
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.junit import junit_xml
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.policies import evaluate
 
@@ -38,52 +38,11 @@ def check_compliance(args: dict, check_mode: bool) -> dict:
         path = os.path.abspath(path)
         document = junit_xml(verdict, args.get('suite_name') or DEFAULT_SUITE_NAME)
         try:
-            changed = write_if_changed(path, document, check_mode)
+            changed = write_if_changed(path, document.encode('utf-8'), check_mode)
         except OSError as error:
             raise OSError('cannot write the JUnit file %s: %s' % (path, error.strerror or error)) from None
         result.update(junit_path=path, changed=changed)
     return result
-
-
-def write_if_changed(path: str, text: str, check_mode: bool) -> bool:
-    """Write ``text`` to ``path`` atomically (a temporary file renamed over it) unless it already holds it.
-
-    Returns whether the file changed (or would change, in check mode). Missing parent directories are created;
-    a replaced file keeps its mode, a new one gets 0666 less the umask, as any file the user creates.
-    """
-    data = text.encode('utf-8')
-    try:
-        with open(path, 'rb') as handle:
-            if handle.read() == data:
-                return False
-    except FileNotFoundError:
-        pass
-    if check_mode:
-        return True
-    directory = os.path.dirname(path)
-    os.makedirs(directory, exist_ok=True)
-    mode = _mode_of(path)
-    descriptor, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=directory)
-    try:
-        with os.fdopen(descriptor, 'wb') as handle:
-            handle.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
-    return True
-
-
-def _mode_of(path: str) -> int:
-    """The mode of the existing file, else 0666 less the umask (reading the umask means setting it back)."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        return 0o666 & ~mask
 
 
 class ActionModule(ActionBase):

@@ -11,12 +11,12 @@ directory, then a rename), and a file whose content would not change is not touc
 from __future__ import annotations
 
 import os
-import tempfile
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.files import write_if_changed
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_formats import (
     ENTRY_FIELDS, render_csv, render_jsonl, render_markdown,
 )
@@ -128,47 +128,5 @@ def write_report(dest: str, basename: str, contents: dict, check_mode: bool = Fa
     files = {}
     for name, text in contents.items():
         path = files[name] = os.path.join(dest, '%s.%s' % (basename, EXTENSIONS[name]))
-        data = text.encode('utf-8')
-        if _same_content(path, data):
-            continue
-        changed = True
-        if not check_mode:
-            write_atomic(path, data)
+        changed = write_if_changed(path, text.encode('utf-8'), check_mode) or changed
     return files, changed
-
-
-def write_atomic(path: str, data: bytes) -> None:
-    """Replace ``path`` by ``data`` in one rename, keeping the mode of the file it replaces."""
-    mode = _mode_for(path)
-    handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=os.path.dirname(path))
-    try:
-        with os.fdopen(handle, 'wb') as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
-
-
-def _same_content(path: str, data: bytes) -> bool:
-    try:
-        if os.path.getsize(path) != len(data):
-            return False
-        with open(path, 'rb') as stream:
-            return stream.read() == data
-    except OSError:
-        return False
-
-
-def _mode_for(path: str) -> int:
-    """The mode of the existing file, else what ``open()`` would give a new one (0666 less the umask)."""
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

@@ -92,7 +92,7 @@ class EntryFilter:
             checks.append(_source_ip_check(_networks_of(values['source_ip'])))
         errors_only = _boolean('errors_only', filters.get('errors_only'))
         if errors_only:
-            checks.append(_is_error)
+            checks.append(is_error)
             values['errors_only'] = True
         return cls(checks, values)
 
@@ -235,7 +235,7 @@ def _source_ip_check(networks: tuple):
             return False
         found = cache.get(raw)
         if found is None:
-            found = _address_in(raw, networks)
+            found = address_in(raw, networks)
             if len(cache) >= IP_CACHE_LIMIT:
                 cache.clear()
             cache[raw] = found
@@ -243,7 +243,8 @@ def _source_ip_check(networks: tuple):
     return check
 
 
-def _address_in(raw: str, networks: tuple) -> bool:
+def address_in(raw: str, networks) -> bool:
+    """Whether the address text ``raw`` lies in one of ``networks`` (an IPv4-mapped IPv6 address counts as IPv4)."""
     try:
         address = ipaddress.ip_address(raw.strip())
     except ValueError:
@@ -255,8 +256,14 @@ def _address_in(raw: str, networks: tuple) -> bool:
     return any(candidate in network for candidate in candidates for network in networks)
 
 
-def _is_error(entry: dict) -> bool:
-    if entry.get('error') is not None:
+def is_error(entry) -> bool:
+    """Whether the entry reports a failure: an error object, status FAILED or event type Error (errors_only).
+
+    The reports and the compliance policies count errors with this same rule.
+    """
+    if not isinstance(entry, dict):
+        return False
+    if entry.get('error'):
         return True
     status, event_type = entry.get('status'), entry.get('event_type')
     return (isinstance(status, str) and status.upper() == 'FAILED') or (isinstance(event_type, str) and event_type.lower() == 'error')

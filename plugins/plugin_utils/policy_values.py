@@ -14,7 +14,7 @@ import ipaddress
 import re
 from datetime import datetime, timedelta
 
-from ansible_collections.ionos.activitylog.plugins.module_utils.filters import compile_values
+from ansible_collections.ionos.activitylog.plugins.module_utils.filters import address_in, compile_values
 from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import parse_rfc3339
 
 try:
@@ -121,14 +121,10 @@ class AddressCheck:
 
     def _lookup(self, raw: str):
         try:
-            address = ipaddress.ip_address(raw.strip())
+            ipaddress.ip_address(raw.strip())
         except ValueError:
             return None
-        candidates = [address]
-        mapped = getattr(address, 'ipv4_mapped', None)
-        if mapped is not None:
-            candidates.append(mapped)
-        return any(candidate in network for candidate in candidates for network in self.allowed)
+        return address_in(raw, self.allowed)
 
 
 def threshold(path: str, value) -> int:

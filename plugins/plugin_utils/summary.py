@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.ionos.activitylog.plugins.module_utils.filters import is_error
+
 WRITE_METHODS = frozenset(('POST', 'PUT', 'PATCH', 'DELETE'))
 WRITE_VERBS = (
     'create', 'update', 'delete', 'remove', 'add', 'reserve', 'release', 'activate', 'deactivate', 'attach',
@@ -51,17 +53,6 @@ def is_write(entry) -> bool:
             if is_write_action(code):
                 return True
     return False
-
-
-def is_error(entry) -> bool:
-    """Whether the entry reports a failure: an error object, status FAILED or event type Error."""
-    if not isinstance(entry, dict):
-        return False
-    if entry.get('error'):
-        return True
-    status, event_type = entry.get('status'), entry.get('event_type')
-    return (isinstance(status, str) and status.upper() == 'FAILED') or (
-        isinstance(event_type, str) and event_type.lower() == 'error')
 
 
 def summarize(entries, top=None) -> dict:

@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the ionos.activitylog collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Writing the files of the action plugins: atomically, only when the content changes, check mode aware.
+
+A reader (a SIEM shipper, a CI job collecting JUnit) never sees a half-written file, and a rerun on the same
+entries reports no change.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+
+def write_if_changed(path: str, data: bytes, check_mode: bool = False) -> bool:
+    """Replace ``path`` by ``data`` unless it already holds exactly that; whether it changed (or would, in check mode).
+
+    Missing parent directories are created; a replaced file keeps its mode, a new one gets 0666 less the umask.
+    """
+    if _holds(path, data):
+        return False
+    if check_mode:
+        return True
+    directory = os.path.dirname(path) or '.'
+    os.makedirs(directory, exist_ok=True)
+    mode = _mode_for(path)
+    handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
+    try:
+        with os.fdopen(handle, 'wb') as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+    return True
+
+
+def _holds(path: str, data: bytes) -> bool:
+    try:
+        if os.path.getsize(path) != len(data):
+            return False
+        with open(path, 'rb') as stream:
+            return stream.read() == data
+    except OSError:
+        return False
+
+
+def _mode_for(path: str) -> int:
+    """The mode of the existing file, else what ``open()`` would give a new one (0666 less the umask)."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
