@@ -16,9 +16,9 @@ description:
   - Counts entries by user, event type, HTTP method, resource type and contract; per day and per hour (UTC);
     errors per day and write actions per resource type; the distinct contracts, users and requests.
   - A missing value (null) is counted under the key C((none)).
-  - An entry is a write when its HTTP method is POST, PUT, PATCH or DELETE, or when one of its resource actions is a
-    write - the last dotted part of the code starts with a verb such as C(create), C(update), C(delete), C(remove),
-    C(add), C(reserve), C(release), C(activate), C(start), C(stop) (the full list is in docs/reports.md).
+  - An entry is a write when its HTTP method is POST, PUT, PATCH or DELETE, or when one of its resource actions may
+    change something - the last dotted part of the code does not start with a reading verb such as C(get), C(list),
+    C(view) or C(describe) (fail closed; the full list is in docs/reports.md).
   - An entry is an error when it has an C(error), or its status is C(FAILED), or its event type is C(Error)
     (case-insensitive), as the C(errors_only) filter of the module.
   - The same summary is the RV(ionos.activitylog.activity_report#module:summary) of

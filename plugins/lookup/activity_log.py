@@ -54,6 +54,7 @@ _list:
   elements: dict
 '''
 
+from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
@@ -69,8 +70,8 @@ class LookupModule(LookupBase):
     """Thin: options through set_options()/get_option(), the work in module_utils.activity."""
 
     def run(self, terms, variables=None, **kwargs):
-        self.set_options(var_options=variables, direct=kwargs)
-        options = {name: self._templated(self.get_option(name)) for name in ARGUMENT_SPEC}
+        self.set_options(var_options=self._templated_sources(variables), direct=kwargs)
+        options = {name: self.get_option(name) for name in ARGUMENT_SPEC}
         if terms:
             if options.get('contract_numbers'):
                 raise AnsibleError('activity_log: give the contract numbers either as terms or as contract_numbers, not both')
@@ -84,8 +85,14 @@ class LookupModule(LookupBase):
         activities = result['activities']
         return activities if isinstance(activities, list) else [activities]
 
-    def _templated(self, value):
-        """Values of the ``ionos_*`` variables reach plugins untemplated (``ionos_token: "{{ vault_token }}"``)."""
-        if isinstance(value, str) and '{{' in value and self._templar is not None:
-            return self._templar.template(value)
-        return value
+    def _templated_sources(self, variables):
+        """Only the ``ionos_*`` variables this lookup reads, templated before set_options() converts their type.
+
+        Plugins get variables untemplated: ``ionos_validate_certs: "{{ verify }}"`` would otherwise be converted
+        as the text of the template (to false), and ``ionos_ca_path: "{{ ca }}"`` made a relative path.
+        """
+        if not variables or self._templar is None:
+            return variables
+        names = {source['name'] for definition in C.config.get_configuration_definitions('lookup', self._load_name).values()
+                 for source in definition.get('vars') or []}
+        return {name: self._templar.template(variables[name]) for name in names if name in variables}

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import time
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError
 from ansible_collections.ionos.activitylog.plugins.module_utils.retry import ConcurrencyGate, RetryBudget, RetryPolicy, is_retryable_status
@@ -44,6 +43,11 @@ def base_url(api_url: str) -> str:
     return url + API_PATH
 
 
+def without_userinfo(url: str) -> str:
+    """The URL without ``user:password@`` so that messages never show credentials written into api_url."""
+    return re.sub(r'^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@', r'\1', url)
+
+
 def user_agent() -> str:
     try:
         from ansible.module_utils.ansible_release import __version__ as ansible_version  # pylint: disable=import-outside-toplevel
@@ -70,17 +74,17 @@ class Stats:
 class ActivityLogClient:
     """GET JSON from the API with retries. ``settings`` is an options.Settings."""
 
-    def __init__(self, settings, policy: RetryPolicy | None = None, sleep=time.sleep):
+    def __init__(self, settings, policy: RetryPolicy | None = None):
         if not HAS_REQUESTS:
             raise ApiError('this needs the requests Python library on the host that runs it: pip install requests (%s)' % REQUESTS_IMPORT_ERROR)
         self.base = base_url(settings.api_url)
+        self.shown = without_userinfo(self.base)
         self.timeout = settings.timeout
         self.policy = policy or RetryPolicy(retries=settings.retries)
         self.budget = RetryBudget(max(settings.retries, 1) * RETRY_BUDGET_PER_RETRY, RETRIES_EARNED_PER_SUCCESS)
         self.gate = ConcurrencyGate(settings.concurrency)
         self.stats = Stats()
         self.stopped = threading.Event()
-        self._sleep = sleep
         self._local = threading.local()
         self._sessions = []
         self._sessions_lock = threading.Lock()
@@ -132,11 +136,13 @@ class ActivityLogClient:
                 try:
                     response = self._session().get(url, params=params, timeout=self.timeout, verify=self._verify)
                 except requests.exceptions.SSLError as error:
-                    raise ApiError(tls_message(self.base, error)) from None
+                    raise ApiError(tls_message(self.shown, error)) from None
                 except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema) as error:
-                    raise ApiError('api_url %s is not a usable URL (%s): give it as https://host[:port]' % (self.base, type(error).__name__)) from None
+                    raise ApiError('api_url %s is not a usable URL (%s): give it as https://host[:port]' % (self.shown, type(error).__name__)) from None
+                except requests.exceptions.InvalidHeader:
+                    raise ApiError('the token or the user name cannot be sent in an HTTP header: check it for stray characters') from None
                 except requests.exceptions.RequestException as error:
-                    failure = ApiError(transport_message(self.base, error, self.timeout))
+                    failure = ApiError(transport_message(self.shown, error, self.timeout))
                 else:
                     failure, result = self._judge(response, contract)
                     if failure is None:
@@ -148,7 +154,7 @@ class ActivityLogClient:
                         retry_after = response.headers.get('Retry-After')
             if not self._may_retry(failure, attempt):
                 raise failure
-            self._sleep(self.policy.delay(attempt, retry_after))
+            self.stopped.wait(self.policy.delay(attempt, retry_after))  # a sleep that ends at once when the run stops
             attempt += 1
 
     def _may_retry(self, failure: ApiError, attempt: int) -> bool:
@@ -171,7 +177,7 @@ class ActivityLogClient:
                 return None, json.loads(response.content)
             except ValueError:
                 return ApiError(unusable_body_message(response)), None
-        return ApiError(status_message(status, api_messages(response), contract, self.base), status), None
+        return ApiError(status_message(status, api_messages(response), contract, self.shown), status), None
 
 
 def api_messages(response) -> str:

@@ -8,8 +8,9 @@ time slices, the others get their remaining pages planned. All requests of a run
 by ``concurrency``; only the main thread changes the run's state.
 
 Offset paging is only consistent while the slice does not change. A page whose total differs from the first
-page's (an entry arrived late inside the window) makes the whole read of that slice void: its entries are
-dropped and the slice is read again as time slices of about one page each. A one-page read is atomic (total and
+page's (an entry arrived late inside the window), or a read whose distinct entries do not add up to its total
+(the API reordered hits between pages), makes the whole read of that slice void: its entries are dropped and
+the slice is read again as time slices of about one page each. A one-page read is atomic (total and
 entries come in one answer), so this converges, and the entries kept always come from complete, consistent
 reads: their count equals the sum of the slices' ``hits.total``.
 """
@@ -25,15 +26,17 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.planner import p
 from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import format_api_time, format_time
 
 RESULT_WINDOW = 10000
+MAX_ATOMIC_ATTEMPTS = 3
 
 
 class Slice:
     """A contract's time range [start, end); ``total`` is what its first page said."""
 
-    def __init__(self, contract: int, start, end):
+    def __init__(self, contract: int, start, end, attempt: int = 0):
         self.contract = contract
         self.start = start
         self.end = end
+        self.attempt = attempt
         self.total = None
 
     def params(self, offset: int, limit: int) -> dict:
@@ -111,6 +114,7 @@ class Engine:
         self.result = RunResult()
         self._seen = {}
         self._total = 0
+        self._repeated = 0
         self._reads = {}
 
     def run(self) -> RunResult:
@@ -157,12 +161,16 @@ class Engine:
         total, exact = read_total(body)
         if total is None:
             raise ApiError('The API answered without hits.total for contract %d, so the pages to read cannot be planned.' % piece.contract)
-        if not exact or total > self.result_window:
-            estimate = total if exact else max(total, self.result_window) * 2
+        if not exact or total >= self.result_window:
+            # A total at the result window may be a capped count (Elasticsearch counts "at least" that many).
+            estimate = total if total > self.result_window else self.result_window * 2
             return Outcome(piece, split=split_window(piece.start, piece.end, estimate, self.result_window))
         piece.total = total
+        items = read_hits(body)
+        if len(items) != min(self.settings.page_size, total):
+            return Outcome(piece, changed_total=total, first=True)
         pages = page_plan(total, self.settings.page_size, self.result_window, self.settings.page_size)
-        return Outcome(piece, self._convert(read_hits(body), piece), [(self._page, piece, offset, limit) for offset, limit in pages], first=True)
+        return Outcome(piece, self._convert(items, piece), [(self._page, piece, offset, limit) for offset, limit in pages], first=True)
 
     def _page(self, piece: Slice, offset: int, limit: int) -> Outcome:
         if piece not in self._reads:
@@ -191,6 +199,8 @@ class Engine:
         if outcome.split is not None:
             return [(self._first_page, Slice(piece.contract, start, end)) for start, end in outcome.split]
         if outcome.changed_total is not None:
+            if not outcome.first and self._reads.pop(piece, None) is None:
+                return []  # another page of this read noticed first
             return self._reread(piece, outcome.changed_total)
         if outcome.first:
             read = Read(outcome.hits, len(outcome.tasks))
@@ -203,40 +213,59 @@ class Engine:
             read.hits.extend(outcome.hits)
             read.pages -= 1
         if read.pages == 0:
-            self._commit(piece, read)
+            return list(outcome.tasks) + self._commit(piece, read, atomic=outcome.first)
         return list(outcome.tasks)
 
-    def _commit(self, piece: Slice, read: Read) -> None:
+    def _commit(self, piece: Slice, read: Read, atomic: bool) -> list:
+        """Keep a complete read: as many distinct entries as its hits.total, else read the slice again.
+
+        Offset paging can skip and repeat entries when the API reorders hits between requests (ties in time) or
+        changes the window; one-page reads cannot. Entries without @uuid that are identical in every field are told
+        apart by their occurrence within the read, so real repeats are not merged away.
+        """
         self._reads.pop(piece, None)
+        hits = _numbered(read.hits)
+        distinct = len({ident for ident, _entry, _source in hits})
+        if distinct != piece.total and not (atomic and len(hits) == piece.total):
+            return self._reread(piece, piece.total)
         self._total += piece.total
         self.result.slices += 1
-        for ident, entry, source in read.hits:
+        self._repeated += len(hits) - distinct
+        for ident, entry, source in hits:
             if ident not in self._seen:
+                if ident != entry['id']:
+                    entry['id'] = ident
                 self._seen[ident] = (entry, source)
+        return []
 
     def _reread(self, piece: Slice, total: int) -> list:
-        """Void a slice's read (once, however many pages noticed) and read it again in slices of about a page."""
-        if self._reads.pop(piece, None) is None:
-            return []
-        estimate = max(total, piece.total)
-        parts = [(piece.start, piece.end)]
-        if estimate > self.settings.page_size:
-            try:
-                parts = split_window(piece.start, piece.end, estimate, self.settings.page_size, fill=1.0)
-            except IncompleteResultError:
-                parts = []
-            if len(parts) < 2:
-                raise IncompleteResultError('contract %d kept changing while %s to %s was read (hits.total %d, then %d); run again, or set '
-                                            'end further back' % (piece.contract, format_time(piece.start), format_time(piece.end), piece.total, total))
+        """Read a slice whose read was voided again, in slices of about a page (one-page reads are consistent)."""
+        estimate = max(total, piece.total or 0)
+        if estimate <= self.settings.page_size:
+            if piece.attempt >= MAX_ATOMIC_ATTEMPTS:
+                window = '%s to %s' % (format_time(piece.start), format_time(piece.end))
+                raise IncompleteResultError('contract %d: the API counts %s entries from %s but sent a different number in one page, %d times; '
+                                            'the answer is inconsistent, run again later' % (piece.contract, total, window, piece.attempt + 1))
+            return [(self._first_page, Slice(piece.contract, piece.start, piece.end, piece.attempt + 1))]
+        try:
+            parts = split_window(piece.start, piece.end, estimate, self.settings.page_size, fill=1.0)
+        except IncompleteResultError:
+            parts = []
+        if len(parts) < 2:
+            raise IncompleteResultError('contract %d kept changing while %s to %s was read (hits.total %d, then %d); run again, or set '
+                                        'end further back' % (piece.contract, format_time(piece.start), format_time(piece.end), piece.total, total))
         return [(self._first_page, Slice(piece.contract, start, end)) for start, end in parts]
 
     def _finish(self) -> None:
         result = self.result
         result.total = self._total
         unique = len(self._seen)
-        if unique != result.total:
-            result.warnings.append('The API counted %d entries in the window (hits.total) but %d distinct entries were read: the API '
-                                   'returned some entries twice or not at all.' % (result.total, unique))
+        if unique + self._repeated != result.total:
+            raise IncompleteResultError('The API counted %d entries in the window (hits.total) but %d distinct entries were read; the '
+                                        'answers are inconsistent, so no partial result is returned. Run again.' % (result.total, unique))
+        if self._repeated:
+            result.warnings.append('The API counted %d entries in the window (hits.total) but %d distinct entries were read: it sent %d '
+                                   'entries twice (the same @uuid in one page); each is returned once.' % (result.total, unique, self._repeated))
         keep = self.settings.entry_filter.matches
         chosen = [(entry.get('time') or '', ident, entry, source) for ident, (entry, source) in self._seen.items() if keep(entry)]
         self._seen = {}
@@ -250,3 +279,16 @@ class Engine:
             chosen = chosen[-limit:]
         result.entries = [(key, entry, source) for key, _ident, entry, source in chosen]
         result.window = (format_time(self.settings.start), format_time(self.settings.end))
+
+
+def _numbered(hits: list) -> list:
+    """Hits whose hashed ids (entries without @uuid) repeat within one read get ``#2``, ``#3``... appended."""
+    counts = {}
+    numbered = []
+    for ident, entry, source in hits:
+        if ident.startswith('sha256:'):
+            counts[ident] = counts.get(ident, 0) + 1
+            if counts[ident] > 1:
+                ident = '%s#%d' % (ident, counts[ident])
+        numbered.append((ident, entry, source))
+    return numbered

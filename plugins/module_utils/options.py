@@ -10,13 +10,14 @@ both validate the same way, before any request is sent.
 from __future__ import annotations
 
 import math
+import os
 from datetime import datetime, timezone
 
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError
 from ansible_collections.ionos.activitylog.plugins.module_utils.filters import EntryFilter
-from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import resolve_window
+from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import format_time, resolve_window
 
 DEFAULT_API_URL = 'https://api.ionos.com'
 MAX_PAGE_SIZE = 1000
@@ -31,7 +32,7 @@ ARGUMENT_SPEC = dict(
     ca_path=dict(type='path'),
     timeout=dict(type='float', default=30),
     retries=dict(type='int', default=5),
-    proxy=dict(type='str'),
+    proxy=dict(type='str', no_log=True),
     contract_numbers=dict(type='list', elements='int', aliases=['contract_number', 'contracts']),
     start=dict(type='str', default='-24h'),
     end=dict(type='str', default='now'),
@@ -48,17 +49,20 @@ class Settings:
     """Validated options of one run: connection, window (resolved once), paging and output."""
 
     def __init__(self, options: dict, now: datetime):
-        self.token = options.get('token') or None
+        self.token = _credential(options.get('token'), 'token')
         self.username = options.get('username') or None
-        self.password = options.get('password') or None
+        self.password = _credential(options.get('password'), 'password')
         self.api_url = options.get('api_url') or DEFAULT_API_URL
-        self.validate_certs = options.get('validate_certs', True) is not False
-        self.ca_path = options.get('ca_path') or None
+        self.validate_certs = _boolean(options.get('validate_certs', True), 'validate_certs')
+        self.ca_path = _readable_file(options.get('ca_path'), 'ca_path')
         self.timeout = _positive_number(options.get('timeout', 30), 'timeout')
         self.retries = _int_in_range(options.get('retries', 5), 'retries', 0, 100)
         self.proxy = options.get('proxy') or None
         self.contract_numbers = _contract_numbers(options.get('contract_numbers'))
         self.start, self.end = resolve_window(options.get('start') or '-24h', options.get('end') or 'now', now)
+        if self.end > now:
+            raise OptionError('end %s is in the future (now is %s): a window must be closed, or the next run that starts at its end '
+                              'would skip what happens until then; use end: now' % (format_time(self.end), format_time(now)))
         self.page_size = _int_in_range(options.get('page_size', 100), 'page_size', 1, MAX_PAGE_SIZE)
         self.concurrency = _int_in_range(options.get('concurrency', 4), 'concurrency', 1, MAX_CONCURRENCY)
         max_items = options.get('max_items')
@@ -77,6 +81,35 @@ def settings_from_options(options: dict, now: datetime | None = None) -> Setting
     if now is None:
         now = datetime.now(timezone.utc).replace(microsecond=0)
     return Settings(options, now)
+
+
+def _credential(value, name: str) -> str | None:
+    """A token or password without the line break a file or a vault often leaves at its end."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if any(character in text for character in '\r\n\0'):
+        raise OptionError('%s contains a line break or a NUL character inside it: check how it is read' % name)
+    return text or None
+
+
+def _boolean(value, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ('true', 'yes', 'on', '1'):
+        return True
+    if text in ('false', 'no', 'off', '0'):
+        return False
+    raise OptionError('%s must be true or false, not %r' % (name, value))
+
+
+def _readable_file(value, name: str) -> str | None:
+    if not value:
+        return None
+    if not os.path.isfile(value) or not os.access(value, os.R_OK):
+        raise OptionError('%s %s is not a readable file: give the path of a PEM CA bundle' % (name, value))
+    return value
 
 
 def _int_in_range(value, name: str, low: int, high: int | None) -> int:

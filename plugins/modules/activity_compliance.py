@@ -16,10 +16,10 @@ description:
   - Runs on the controller (an action plugin); the JUnit file is written on the controller.
   - Never fails because of a violation; the task fails only when the policies or the entries are unusable.
     Branch on RV(passed), or use the role P(ionos.activitylog.compliance#role), which fails on violations.
-  - "Write actions are entries with the HTTP method POST, PUT, PATCH or DELETE, or with a resource action whose
-    last dotted part begins with a writing verb (C(vr.server.create), C(sec.group.member.add),
-    C(ip.ipblock.reserve); but not C(sec.token.generate) or C(vr.datacenter.view)). Failed attempts count as write
-    actions too."
+  - "Write actions are entries with the HTTP method POST, PUT, PATCH or DELETE, or with a resource action that may
+    change something: any code whose last dotted part does not begin with a reading verb such as get, list, view or
+    describe (fail closed: C(vr.server.create), C(vr.server.restart) and unknown codes are writes;
+    C(vr.datacenter.view) is not). Failed attempts count as write actions too."
   - "Fail closed: an entry that a policy cannot check, because the username, the source address or the time it needs
     is missing or unreadable, offends that policy and is counted in RV(policies) as C(unverifiable)."
   - "Every entry of a request is judged on its own: C(offending) lists all offending entries, C(requests) counts

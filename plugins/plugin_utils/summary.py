@@ -7,9 +7,10 @@ One pass over the entries with plain dict counters, so 100,000 entries take a fr
 Shared rules, used by the reports and the compliance policies alike:
 
 * ``is_write``: the entry's HTTP method is POST, PUT, PATCH or DELETE (any case), OR one of its resource actions
-  is a write: the last dotted part of the code begins with a verb of WRITE_VERBS, case-insensitively, followed
-  by nothing or by a character that is not a lowercase letter (``vr.server.create``, ``sec.group.member.add``,
-  ``ip.ipblock.reserve``, ``vr.volume.createSnapshot``, ``vr.nic.remove_ip``; but not ``vr.nic.address``).
+  is a write: any code whose last dotted part does NOT begin with a reading verb of READ_VERBS (get, list, view,
+  ...; case-insensitive, followed by nothing or by a character that is not a lowercase letter). Fail closed:
+  ``vr.server.create``, ``vr.server.restart`` and an unknown ``vr.nic.address`` are writes; ``vr.server.get``,
+  ``vr.datacenter.view`` and ``vr.server.listNics`` are not.
 * ``is_error``: the entry has an ``error``, OR its ``status`` is FAILED, OR its ``event_type`` is Error
   (both case-insensitive), as the module's ``errors_only`` filter.
 """
@@ -21,24 +22,26 @@ import re
 from ansible_collections.ionos.activitylog.plugins.module_utils.filters import is_error
 
 WRITE_METHODS = frozenset(('POST', 'PUT', 'PATCH', 'DELETE'))
-WRITE_VERBS = (
-    'create', 'update', 'delete', 'remove', 'add', 'reserve', 'release', 'activate', 'deactivate', 'attach',
-    'detach', 'modify', 'change', 'set', 'replace', 'rename', 'assign', 'unassign', 'grant', 'revoke', 'enable',
-    'disable', 'restore', 'upgrade', 'import', 'upload', 'move', 'start', 'stop', 'reboot', 'reset', 'suspend',
-    'resume', 'rotate', 'register', 'deregister',
+READ_VERBS = (
+    'get', 'list', 'read', 'view', 'show', 'describe', 'search', 'query', 'find', 'fetch', 'export', 'download',
+    'login', 'logout', 'check', 'validate', 'verify', 'ping', 'status',
 )
 NONE_KEY = '(none)'
 RANKED = ('by_user', 'by_event_type', 'by_action', 'by_resource_type', 'by_contract', 'writes_by_resource_type')
 
-_WRITE_ACTION = re.compile(r'(?i:%s)(?![a-z])' % '|'.join(sorted(WRITE_VERBS, key=len, reverse=True)))
+_READ_ACTION = re.compile(r'(?i:%s)(?![a-z])' % '|'.join(sorted(READ_VERBS, key=len, reverse=True)))
 _HOUR_PREFIX = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}\Z')
 
 
 def is_write_action(code) -> bool:
-    """Whether one dotted resource action code (``vr.server.delete``) changes something (see the module doc)."""
-    if not isinstance(code, str):
+    """Whether one dotted resource action code (``vr.server.delete``) may change something (see the module doc).
+
+    Fail closed: a code counts as a write unless its verb is a known reading one, so an action code this
+    collection has never seen (``vr.server.restart``, ``k8s.cluster.resize``) is judged, not waved through.
+    """
+    if not isinstance(code, str) or not code.strip():
         return False
-    return _WRITE_ACTION.match(code.rpartition('.')[2]) is not None
+    return _READ_ACTION.match(code.strip().rpartition('.')[2]) is None
 
 
 def is_write(entry) -> bool:

@@ -168,5 +168,5 @@ def test_entries_the_api_sends_twice_are_returned_once_with_a_warning(start_emul
     result = fetch_activity(options(emulator.url, start='2026-01-01', end='2026-01-02'))
     assert [item['id'] for item in result['activities']] == ['aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000002']
     assert result['total'] == 3
-    assert result['warnings'] == ['The API counted 3 entries in the window (hits.total) but 2 distinct entries were read: the API '
-                                  'returned some entries twice or not at all.']
+    assert result['warnings'] == ['The API counted 3 entries in the window (hits.total) but 2 distinct entries were read: it sent 1 '
+                                  'entries twice (the same @uuid in one page); each is returned once.']

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.ionos.activitylog.plugins.module_utils.client import base_url, user_agent
+from ansible_collections.ionos.activitylog.plugins.module_utils.client import base_url, user_agent, without_userinfo
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError
 from ansible_collections.ionos.activitylog.plugins.module_utils.options import ARGUMENT_SPEC, settings_from_options
 
@@ -46,11 +46,26 @@ def test_defaults_read_the_last_day():
     ({'query': '[?a=='}, 'query is not a valid JMESPath expression'),
     ({'username': 'someone'}, 'username is set but password is not'),
     ({'filters': {'colour': 'red'}}, 'colour'),
+    ({'end': '2026-11-26T12:30:46Z'}, 'end 2026-11-26T12:30:46.000Z is in the future'),
+    ({'end': '2027-01-01'}, 'is in the future'),
+    ({'token': 'abc\ndef'}, 'token contains a line break'),
+    ({'validate_certs': 'maybe'}, "validate_certs must be true or false, not 'maybe'"),
+    ({'ca_path': '/nonexistent/ca.pem'}, 'ca_path /nonexistent/ca.pem is not a readable file'),
 ])
 def test_invalid_options_are_named(options, message):
     with pytest.raises(OptionError) as caught:
         settings(**options)
     assert message in str(caught.value)
+
+
+def test_credentials_lose_the_line_break_a_file_leaves():
+    result = settings(token='  abc.def.ghi\n', password='\n')
+    assert result.token == 'abc.def.ghi' and result.password is None
+
+
+def test_api_url_credentials_never_reach_a_message():
+    assert without_userinfo('https://user:secret@api.example.com:8443/activitylog/v1') == 'https://api.example.com:8443/activitylog/v1'
+    assert without_userinfo('https://api.ionos.com/activitylog/v1') == 'https://api.ionos.com/activitylog/v1'
 
 
 def test_contract_numbers_accept_numeric_strings_and_drop_repeats():

@@ -149,14 +149,17 @@ def test_reading_methods(method):
     'vr.server.create', 'vr.server.update', 'vr.server.delete', 'sec.group.member.add', 'ip.ipblock.reserve',
     'ip.ipblock.release', 'vr.firewall.activate', 'vr.volume.createSnapshot', 'vr.nic.remove_ip', 'vr.server.start',
     'vr.server.stop', 'vr.server.reboot', 'sec.user.SET', 'delete',
+    # fail closed: codes that are not known reading ones count as writes
+    'vr.server.restart', 'k8s.cluster.resize', 'vr.server.clone', 'sec.token.generate', 'vr.nic.address', 'vr.server.settings',
+    'vr.server.getaway', 'vr.server',
 ])
 def test_write_actions(code):
     assert is_write_action(code)
 
 
 @pytest.mark.parametrize('code', [
-    'vr.server.get', 'vr.server.list', 'vr.nic.address', 'vr.server.settings', 'vr.datacenter.touch', 'vr.server',
-    'vr.server.updated', '', None, 42,
+    'vr.server.get', 'vr.server.list', 'vr.server.listNics', 'vr.datacenter.view', 'vr.server.GET', 'sec.user.describe',
+    'dcd.activitylog.export', '', '   ', None, 42,
 ])
 def test_reading_actions(code):
     assert not is_write_action(code)
