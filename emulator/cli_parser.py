@@ -78,7 +78,8 @@ def _data(parser) -> None:
 
 def _api(parser) -> None:
     group = parser.add_argument_group("API behaviour")
-    group.add_argument("--order", choices=ORDERS, default="newest", help="order of hits: newest first, oldest first, or unordered (default: %(default)s)")
+    order_help = "order of hits: newest first, oldest first, unordered (fixed per window) or shuffled (new on every request)"
+    group.add_argument("--order", choices=ORDERS, default="newest", help=order_help + " (default: %(default)s)")
     group.add_argument("--max-limit", type=int, default=1000, help="largest accepted limit; above it 400 (default: %(default)s)")
     group.add_argument("--result-window", type=int, default=10000, help="offset + limit above this gives 400 (default: %(default)s)")
     group.add_argument("--live-rate", type=float, default=0.0, metavar="R", help="append R entries per second per contract while running (default: off)")

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import bisect
 import collections
+import random
 import threading
 
 MASK64 = (1 << 64) - 1
-ORDERS = ("newest", "oldest", "unordered")
+ORDERS = ("newest", "oldest", "unordered", "shuffled")
 _ORDER_CACHE_SIZE = 8
 
 
@@ -37,6 +38,7 @@ class ContractStore:
         self._ranks = [record[3] for record in records]
         self._version = 0
         self._orders = collections.OrderedDict()
+        self._shuffles = random.Random(len(records))
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -61,7 +63,12 @@ class ContractStore:
                 hits = self._hits[max(lo, stop - limit):stop]
                 hits.reverse()
                 return total, hits
-            positions = self._unordered(lo, hi, start_us, end_us)[offset:offset + limit]
+            if order == "shuffled":  # a new order on every request: offset paging skips and repeats entries
+                positions = list(range(lo, hi))
+                self._shuffles.shuffle(positions)
+                positions = positions[offset:offset + limit]
+            else:
+                positions = self._unordered(lo, hi, start_us, end_us)[offset:offset + limit]
             return total, [self._hits[position] for position in positions]
 
     def _unordered(self, lo: int, hi: int, start_us, end_us) -> list:

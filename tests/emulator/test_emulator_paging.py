@@ -44,6 +44,16 @@ def test_unordered_is_stable_for_a_window_and_deterministic(start_emulator):
     assert other_window != first  # the order is per window, not one global shuffle
 
 
+def test_shuffled_changes_the_order_on_every_request(start_emulator):
+    process = start_emulator(*SMALL, "--order", "shuffled")
+    truth = process.ground_truth(CONTRACT)["ids"]
+    first, second = (process.page(CONTRACT, limit=1000) for _request in range(2))
+    assert first["hits"]["total"] == second["hits"]["total"] == len(truth)
+    assert [hit["_source"]["@uuid"] for hit in first["hits"]["hits"]] != [hit["_source"]["@uuid"] for hit in second["hits"]["hits"]]
+    paged = [source["@uuid"] for source in process.paged_sources(CONTRACT, 100)]
+    assert len(paged) == len(truth) and sorted(set(paged)) != sorted(truth)  # naive paging repeats and skips
+
+
 def test_newest_is_descending_and_oldest_ascending(emulator):
     times = [hit["_source"]["meta"]["time"] for hit in emulator.page(emulator.contracts[0], limit=500)["hits"]["hits"]]
     assert times == sorted(times, reverse=True)

@@ -62,6 +62,16 @@ def test_slices_past_a_small_result_window_exactly_once(start_emulator, order):
     assert times == sorted(times)
 
 
+def test_an_order_that_changes_between_pages_is_noticed_and_read_exactly(start_emulator):
+    emulator = start_emulator('--contracts', '1', '--entries', '3000', '--days', '3', '--order', 'shuffled')
+    run, client = run_engine(emulator.url, 10000, page_size=200)
+    expected = truth(emulator.url, 31909628, {'start': run.window[0], 'end': run.window[1]})['ids']
+    ids = [entry['id'] for _key, entry, _raw in run.entries]
+    assert sorted(ids) == sorted(expected) and len(ids) == 3000
+    assert run.slices > 3000 // 200
+    assert client.stats.requests > 2 * 3000 // 200
+
+
 def test_every_variant_is_normalized(start_emulator):
     emulator = start_emulator('--contracts', '1', '--entries', '800', '--days', '5', '--variant', 'all')
     result = fetch_activity(options(emulator.url))
