@@ -213,16 +213,20 @@ def _network(pattern: str):
     if _is_glob(pattern):
         raise OptionError('filters.source_ip takes addresses or CIDR ranges, not globs: %r; write a range such as 10.0.0.0/8 or 2001:db8::/32'
                           % pattern)
+    return parse_network(pattern, 'filters.source_ip')
+
+
+def parse_network(text: str, where: str, error=OptionError):
+    """An address or CIDR range; ``error`` (named by ``where``) for anything else, with the likely fix."""
     try:
-        return ipaddress.ip_network(pattern, strict=True)
+        return ipaddress.ip_network(text, strict=True)
     except ValueError:
         pass
     try:
-        loose = ipaddress.ip_network(pattern, strict=False)
+        loose = ipaddress.ip_network(text, strict=False)
     except ValueError:
-        raise OptionError('filters.source_ip: %r is not an IP address or CIDR range; write 192.0.2.10, 192.0.2.0/24 or 2001:db8::/32'
-                          % pattern) from None
-    raise OptionError('filters.source_ip: %r has host bits set after the prefix; did you mean %s?' % (pattern, loose))
+        raise error('%s: %r is not an IP address or CIDR range; write 192.0.2.10, 192.0.2.0/24 or 2001:db8::/32' % (where, text)) from None
+    raise error('%s: %r has host bits set after the prefix; did you mean %s?' % (where, text, loose))
 
 
 def _source_ip_check(networks: tuple):

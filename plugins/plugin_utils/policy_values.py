@@ -14,7 +14,7 @@ import ipaddress
 import re
 from datetime import datetime, timedelta
 
-from ansible_collections.ionos.activitylog.plugins.module_utils.filters import address_in, compile_values
+from ansible_collections.ionos.activitylog.plugins.module_utils.filters import address_in, compile_values, parse_network
 from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import parse_rfc3339
 
 try:
@@ -85,17 +85,7 @@ def networks(path: str, value) -> list:
     found = []
     for index, text in enumerate(strings(path, value, '10.0.0.0/8')):
         where = '%s[%d]' % (path, index) if isinstance(value, list) else path
-        try:
-            found.append(ipaddress.ip_network(text, strict=True))
-            continue
-        except ValueError:
-            pass
-        try:
-            loose = ipaddress.ip_network(text, strict=False)
-        except ValueError:
-            raise PolicyError('%s: %r is not an IP address or CIDR range; write 192.0.2.10, 192.0.2.0/24 or 2001:db8::/32'
-                              % (where, text)) from None
-        raise PolicyError('%s: %r has host bits set after the prefix; did you mean %s?' % (where, text, loose))
+        found.append(parse_network(text, where, PolicyError))
     return found
 
 
