@@ -74,14 +74,14 @@ class Stats:
 class ActivityLogClient:
     """GET JSON from the API with retries. ``settings`` is an options.Settings."""
 
-    def __init__(self, settings, policy: RetryPolicy | None = None):
+    def __init__(self, settings):
         if not HAS_REQUESTS:
             raise ApiError('this needs the requests Python library on the host that runs it: pip install requests (%s)' % REQUESTS_IMPORT_ERROR)
         self.base = base_url(settings.api_url)
         self.shown = without_userinfo(self.base)
         self.timeout = settings.timeout
-        self.policy = policy or RetryPolicy(retries=settings.retries)
         self.budget = RetryBudget(max(settings.retries, 1) * RETRY_BUDGET_PER_RETRY, RETRIES_EARNED_PER_SUCCESS)
+        self.policy = RetryPolicy(retries=settings.retries, budget=self.budget)
         self.gate = ConcurrencyGate(settings.concurrency)
         self.stats = Stats()
         self.stopped = threading.Event()
@@ -158,16 +158,14 @@ class ActivityLogClient:
             attempt += 1
 
     def _may_retry(self, failure: ApiError, attempt: int) -> bool:
-        """Retryable, retries left for this request and in the run's budget; else say why in the failure."""
-        if failure.status is not None and not is_retryable_status(failure.status):
-            return False
-        if attempt >= self.policy.retries:
-            failure.args = ('%s (gave up after %d retries)' % (failure.args[0], attempt),)
-            return False
-        if not self.budget.take():
-            failure.args = ('%s (gave up: the run used up its retry budget; the service fails too often to read it completely)' % failure.args[0],)
-            return False
-        return True
+        """The policy's answer; when it is no for a retryable failure, the failure says why."""
+        if self.policy.should_retry(attempt, failure.status):
+            return True
+        if failure.status is None or is_retryable_status(failure.status):
+            reason = ('gave up after %d retries' % attempt if attempt >= self.policy.retries else
+                      'gave up: the run used up its retry budget; the service fails too often to read it completely')
+            failure.args = ('%s (%s)' % (failure.args[0], reason),)
+        return False
 
     def _judge(self, response, contract):
         """(None, decoded JSON) for a usable 200; (ApiError, None) otherwise."""

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """When and how long to retry, how many retries a run may spend, and how many requests may run at once.
 
-Pure logic: nothing here sleeps except ``RetryPolicy.sleep_before_retry`` (through the injected ``sleep``) and
-``ConcurrencyGate`` (which blocks a thread until a request slot is free). Randomness and the clock are
+Pure logic: nothing here sleeps except ``ConcurrencyGate`` (which blocks a thread until a request slot is free;
+the client waits out the delays itself, so that a failing run can wake its sleeping retries). Randomness and the clock are
 injectable, so the tests pin the numbers.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import random
 import threading
-import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
@@ -169,11 +168,11 @@ class RetryPolicy:
     ``retries``: retries per request; ``base``/``cap``: the full-jitter exponential backoff, a random delay in
     ``[0, min(cap, base * 2**attempt)]``; ``retry_after_cap``: the longest wait a Retry-After header may impose;
     ``budget``: a RetryBudget (or its size) shared by the run, None for no limit; ``rng``: a random.Random;
-    ``sleep`` and ``clock`` (an aware UTC datetime factory, for HTTP-date headers): injectable for tests.
+    ``clock`` (an aware UTC datetime factory, for HTTP-date headers): injectable for tests.
     """
 
     def __init__(self, retries: int = 5, base: float = 0.5, cap: float = 30.0, retry_after_cap: float = 60.0,
-                 budget=None, rng=None, sleep=time.sleep, clock=None):
+                 budget=None, rng=None, clock=None):
         if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
             raise OptionError('retries must be a whole number of at least 0, not %r' % (retries,))
         for name, value in (('base', base), ('cap', cap), ('retry_after_cap', retry_after_cap)):
@@ -185,7 +184,6 @@ class RetryPolicy:
         self.retry_after_cap = float(retry_after_cap)
         self.budget = RetryBudget(budget) if isinstance(budget, int) and not isinstance(budget, bool) else budget
         self.rng = rng or random.Random()
-        self._sleep = sleep
         self._clock = clock or (lambda: datetime.now(timezone.utc))
 
     def should_retry(self, attempt: int, status=None) -> bool:
@@ -209,9 +207,3 @@ class RetryPolicy:
             return min(self.retry_after_cap, max(waited, self.rng.uniform(0.0, min(self.base, 1.0))))
         ceiling = min(self.cap, self.base * 2.0 ** min(max(attempt, 0), 64))
         return self.rng.uniform(0.0, ceiling)
-
-    def sleep_before_retry(self, attempt: int, retry_after=None) -> float:
-        """Sleep ``delay(attempt, retry_after)`` through the injected ``sleep``; return the seconds slept."""
-        seconds = self.delay(attempt, retry_after)
-        self._sleep(seconds)
-        return seconds

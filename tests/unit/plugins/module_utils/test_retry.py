@@ -35,7 +35,7 @@ class LowRandom:
 
 
 def policy(rng=None, **kwargs) -> RetryPolicy:
-    return RetryPolicy(rng=rng or HighRandom(), clock=lambda: NOW, sleep=lambda seconds: None, **kwargs)
+    return RetryPolicy(rng=rng or HighRandom(), clock=lambda: NOW, **kwargs)
 
 
 @pytest.mark.parametrize('status', [429, 500, 502, 503, 504])
@@ -119,14 +119,6 @@ def test_retry_after_http_date_uses_the_clock():
 @pytest.mark.parametrize('header', ['soon', '', '-5', 'nan'])
 def test_garbage_retry_after_falls_back_to_backoff(header):
     assert policy().delay(2, header) == 2.0
-
-
-def test_sleep_before_retry_sleeps_through_the_injected_sleep():
-    slept = []
-    rule = RetryPolicy(rng=HighRandom(), sleep=slept.append, clock=lambda: NOW)
-    assert rule.sleep_before_retry(1) == 1.0
-    assert rule.sleep_before_retry(0, '7') == 7.0
-    assert slept == [1.0, 7.0]
 
 
 def test_should_retry_counts_attempts_and_statuses():
