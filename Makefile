@@ -10,6 +10,8 @@ VPY := $(VENV)/bin/python
 COLLECTION := .build/ansible_collections/ionos/activitylog
 ANSIBLE_TEST := $(abspath $(VENV))/bin/ansible-test
 WITH_EMULATOR := $(VPY) scripts/with_emulator.py
+# python3.X links to the real interpreters (pyenv's shims refuse versions that are not selected), first on PATH.
+PYTHON_LINKS := .build/pythons
 # The integration targets get these emulators (see docs/emulator.md), as emulator_<name>_url.
 BIG := --contracts 1 --entries 50000 --days 30 --seed 11
 INTEGRATION_EMULATORS := \
@@ -18,7 +20,7 @@ INTEGRATION_EMULATORS := \
   --emulator faults='$(BIG) --profile faults' \
   --emulator live='$(BIG) --live-rate 5'
 
-.PHONY: help venv layout sanity lint units emulator-tests integration test demo throughput changelog clean
+.PHONY: help venv layout sanity lint units emulator-tests integration packaging test matrix demo throughput changelog clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -34,18 +36,18 @@ venv: $(VENV)/.installed  ## create or reuse the virtualenv with the pinned deve
 layout: venv  ## lay the collection out as ansible_collections/ionos/activitylog for ansible-test
 	$(VPY) scripts/layout.py --dest $(COLLECTION)
 
-sanity: layout  ## ansible-test sanity in ansible-test's own virtualenvs (no containers)
+sanity: layout  ## ansible-test sanity in its own virtualenvs (no containers), on every Python from 3.9 this machine has
 	$(VPY) scripts/ansible_test_bootstrap.py
-	cd $(COLLECTION) && $(ANSIBLE_TEST) sanity --venv --python $(PY_VERSION) --color no
+	@echo "Pythons for ansible-test: $$($(VPY) scripts/pythons.py --link-dir $(PYTHON_LINKS))"
+	cd $(COLLECTION) && PATH=$(abspath $(PYTHON_LINKS)):$(abspath $(VENV))/bin:$$PATH $(ANSIBLE_TEST) sanity --venv --color no
 
 lint: layout  ## ansible-lint (production profile) on the roles, playbooks and test targets
 	PATH=$(abspath $(VENV))/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(abspath .build) $(VENV)/bin/ansible-lint
 
-units: layout  ## ansible-test units of the plugins
-	@if find tests/unit -name 'test_*.py' | grep -q .; then \
-	  $(VPY) scripts/ansible_test_bootstrap.py; \
-	  cd $(COLLECTION) && $(ANSIBLE_TEST) units --venv --python $(PY_VERSION) --color no; \
-	else echo "units: no unit tests under tests/unit yet"; fi
+units: layout  ## ansible-test units: modules and module_utils on every Python from 3.9 here, controller plugins on 3.11+
+	$(VPY) scripts/ansible_test_bootstrap.py
+	@echo "Pythons for ansible-test: $$($(VPY) scripts/pythons.py --link-dir $(PYTHON_LINKS))"
+	cd $(COLLECTION) && PATH=$(abspath $(PYTHON_LINKS)):$$PATH $(ANSIBLE_TEST) units --venv --color no
 
 emulator-tests: venv  ## the emulator's semantics, its OpenAPI document and schemathesis conformance
 	$(VPY) -m pytest tests/emulator -q -p no:cacheprovider
@@ -55,7 +57,13 @@ integration: layout  ## ansible-test integration targets against emulators on lo
 	  --config $(COLLECTION)/tests/integration/integration_config.yml --cwd $(COLLECTION) \
 	  -- $(ANSIBLE_TEST) integration --python $(PY_VERSION) --color no
 
-test: sanity lint units emulator-tests integration  ## everything CI runs
+packaging: layout  ## build the artifact, install it, run the demo from it; the execution environment's build context
+	$(VPY) -m pytest tests/packaging -q -p no:cacheprovider
+
+test: sanity lint docs-lint units emulator-tests integration packaging  ## what CI runs first (then matrix and docs)
+
+matrix: layout  ## integration targets under the oldest and newest ansible-core claimed, on each Python here (tests/matrix.yml)
+	$(VPY) scripts/matrix.py $(INTEGRATION_EMULATORS) $(TARGETS)
 
 demo: layout  ## run the demo playbook against a seeded emulator
 	$(WITH_EMULATOR) --emulator main='--contracts 3 --entries 20000 --days 30 --seed 42' -- \
@@ -65,8 +73,27 @@ demo: layout  ## run the demo playbook against a seeded emulator
 throughput: venv  ## print the emulator's throughput on this machine
 	$(VPY) scripts/emulator_throughput.py
 
+# The documentation tools live in a virtualenv of their own (requirements-docs.txt).
+DOCS_VENV := .venv-docs
+DOCS_VPY := $(DOCS_VENV)/bin/python
+.PHONY: docs docs-lint
+
+$(DOCS_VENV)/.installed: requirements-docs.txt requirements-dev.txt
+	$(PYTHON) -m venv $(DOCS_VENV)
+	$(DOCS_VPY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(DOCS_VPY) -m pip install --quiet --disable-pip-version-check -r requirements-docs.txt
+	touch $@
+
+docs-lint: layout $(DOCS_VENV)/.installed  ## antsibull-docs lint of the plugin and role documentation (strict)
+	cd $(COLLECTION) && PATH=$(abspath $(DOCS_VENV))/bin:$$PATH $(abspath $(DOCS_VENV))/bin/antsibull-docs \
+	  lint-collection-docs --plugin-docs --validate-collection-refs all --disallow-unknown-collection-refs \
+	  --check-extra-docs-refs .
+
+docs: layout $(DOCS_VENV)/.installed  ## build the documentation site into .build/docs/html
+	$(DOCS_VPY) scripts/docs.py --collection $(COLLECTION) --out .build/docs
+
 changelog: venv  ## lint the changelog fragments
 	$(VENV)/bin/antsibull-changelog lint
 
 clean:  ## remove the virtualenv and build output
-	rm -rf $(VENV) .build tests/output
+	rm -rf $(VENV) .venv-docs .build tests/output

@@ -55,7 +55,7 @@ _list:
 '''
 
 from ansible import constants as C
-from ansible.errors import AnsibleError
+from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
@@ -74,12 +74,12 @@ class LookupModule(LookupBase):
         options = {name: self.get_option(name) for name in ARGUMENT_SPEC}
         if terms:
             if options.get('contract_numbers'):
-                raise AnsibleError('activity_log: give the contract numbers either as terms or as contract_numbers, not both')
+                raise AnsibleLookupError('activity_log: give the contract numbers either as terms or as contract_numbers, not both')
             options['contract_numbers'] = [number for term in terms for number in (term if isinstance(term, list) else [term])]
         try:
             result = fetch_activity(options)
         except ActivityLogError as error:
-            raise AnsibleError('activity_log: %s' % error) from None
+            raise AnsibleLookupError('activity_log: %s' % error) from None
         for warning in result['warnings']:
             display.warning('activity_log: %s' % warning)
         activities = result['activities']

@@ -204,9 +204,11 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.options import A
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     try:
-        result = fetch_activity(module.params)
+        result, failure = fetch_activity(module.params), None
     except ActivityLogError as error:
-        module.fail_json(msg=str(error))
+        result, failure = None, str(error)
+    if failure:  # outside the handler: a handled error is a message, not a traceback (-vvv) of our frames
+        module.fail_json(msg=failure)
     for warning in result.pop('warnings'):
         module.warn(warning)
     module.exit_json(changed=False, **result)
