@@ -10,8 +10,10 @@ VPY := $(VENV)/bin/python
 COLLECTION := .build/ansible_collections/ionos/activitylog
 ANSIBLE_TEST := $(abspath $(VENV))/bin/ansible-test
 WITH_EMULATOR := $(VPY) scripts/with_emulator.py
-# python3.X links to the real interpreters (pyenv's shims refuse versions that are not selected), first on PATH.
+# ansible-test finds Pythons by name: python3.X links to the real interpreters (pyenv's shims refuse versions that
+# are not selected) go first on its PATH, and .venv/bin (shellcheck) after them.
 PYTHON_LINKS := .build/pythons
+ANSIBLE_TEST_PATH = $(abspath $(PYTHON_LINKS)):$(abspath $(VENV))/bin:$$PATH
 # The integration targets get these emulators (see docs/emulator.md), as emulator_<name>_url.
 BIG := --contracts 1 --entries 50000 --days 30 --seed 11
 INTEGRATION_EMULATORS := \
@@ -20,7 +22,7 @@ INTEGRATION_EMULATORS := \
   --emulator faults='$(BIG) --profile faults' \
   --emulator live='$(BIG) --live-rate 5'
 
-.PHONY: help venv layout sanity lint units emulator-tests integration packaging test matrix demo throughput changelog clean
+.PHONY: help venv layout pythons sanity lint docs-lint units emulator-tests integration packaging test matrix docs demo throughput changelog clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -36,18 +38,18 @@ venv: $(VENV)/.installed  ## create or reuse the virtualenv with the pinned deve
 layout: venv  ## lay the collection out as ansible_collections/ionos/activitylog for ansible-test
 	$(VPY) scripts/layout.py --dest $(COLLECTION)
 
-sanity: layout  ## ansible-test sanity in its own virtualenvs (no containers), on every Python from 3.9 this machine has
+pythons: venv  ## link every Python from 3.9 on this machine into .build/pythons for ansible-test
 	$(VPY) scripts/ansible_test_bootstrap.py
 	@echo "Pythons for ansible-test: $$($(VPY) scripts/pythons.py --link-dir $(PYTHON_LINKS))"
-	cd $(COLLECTION) && PATH=$(abspath $(PYTHON_LINKS)):$(abspath $(VENV))/bin:$$PATH $(ANSIBLE_TEST) sanity --venv --color no
 
-lint: layout  ## ansible-lint (production profile) on the roles, playbooks and test targets
+sanity: layout pythons  ## ansible-test sanity in its own virtualenvs (no containers), on every Python from 3.9 here
+	cd $(COLLECTION) && PATH=$(ANSIBLE_TEST_PATH) $(ANSIBLE_TEST) sanity --venv --color no
+
+lint: layout  ## ansible-lint (production profile) on the whole repository
 	PATH=$(abspath $(VENV))/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(abspath .build) $(VENV)/bin/ansible-lint
 
-units: layout  ## ansible-test units: modules and module_utils on every Python from 3.9 here, controller plugins on 3.11+
-	$(VPY) scripts/ansible_test_bootstrap.py
-	@echo "Pythons for ansible-test: $$($(VPY) scripts/pythons.py --link-dir $(PYTHON_LINKS))"
-	cd $(COLLECTION) && PATH=$(abspath $(PYTHON_LINKS)):$$PATH $(ANSIBLE_TEST) units --venv --color no
+units: layout pythons  ## ansible-test units: modules and module_utils on every Python from 3.9 here, controller plugins on 3.11+
+	cd $(COLLECTION) && PATH=$(ANSIBLE_TEST_PATH) $(ANSIBLE_TEST) units --venv --color no
 
 emulator-tests: venv  ## the emulator's semantics, its OpenAPI document and schemathesis conformance
 	$(VPY) -m pytest tests/emulator -q -p no:cacheprovider
@@ -76,7 +78,6 @@ throughput: venv  ## print the emulator's throughput on this machine
 # The documentation tools live in a virtualenv of their own (requirements-docs.txt).
 DOCS_VENV := .venv-docs
 DOCS_VPY := $(DOCS_VENV)/bin/python
-.PHONY: docs docs-lint
 
 $(DOCS_VENV)/.installed: requirements-docs.txt requirements-dev.txt
 	$(PYTHON) -m venv $(DOCS_VENV)
