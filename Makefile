@@ -72,6 +72,14 @@ demo: layout  ## run the demo playbook against a seeded emulator
 	  bash -c 'IONOS_API_URL="$$EMULATOR_MAIN_URL" IONOS_TOKEN=reseller-token ANSIBLE_COLLECTIONS_PATH=$(abspath .build) \
 	  $(VENV)/bin/ansible-playbook -i localhost, playbooks/demo.yml'
 
+# >>> bench
+# BENCH_ARGS: e.g. --quick (small data, 1 run), --runs 5, --cases 9k-40ms,200k-0ms, --out FILE (scripts/bench.py --help).
+BENCH_ARGS ?=
+.PHONY: bench
+bench: layout  ## time the lookup and the module against a plain requests loop and the floor (emulators on loopback)
+	$(VPY) scripts/bench.py $(BENCH_ARGS)
+# <<< bench
+
 throughput: venv  ## print the emulator's throughput on this machine
 	$(VPY) scripts/emulator_throughput.py
 

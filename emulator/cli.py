@@ -111,8 +111,18 @@ def _write_port_file(path: str, port: int) -> None:
     os.replace(temporary, path)
 
 
+def _set_at_eof(stop: threading.Event) -> None:
+    """Set ``stop`` once standard input closes; os.read, since a daemon thread in sys.stdin's reader aborts shutdown."""
+    try:
+        while os.read(0, 65536):
+            pass
+    except OSError:
+        pass
+    stop.set()
+
+
 def serve(server: EmulatorServer, args, catalog: Catalog) -> int:
-    """Run until SIGTERM or SIGINT, then shut down cleanly (exit status 0)."""
+    """Run until SIGTERM or SIGINT (or the end of standard input, when asked), then shut down cleanly (exit status 0)."""
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda _signum, _frame: stop.set())
@@ -122,6 +132,8 @@ def serve(server: EmulatorServer, args, catalog: Catalog) -> int:
         _write_port_file(args.port_file, server.port)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"emulator listening on {server.scheme}://{host}:{server.port}", flush=True)
+    if args.stop_on_stdin_eof:
+        threading.Thread(target=_set_at_eof, args=(stop,), name="emulator-stdin", daemon=True).start()
     live = LiveAppender(catalog, args.live_rate, args.live_lag) if args.live_rate > 0 else None
     if live is not None:
         live.start()

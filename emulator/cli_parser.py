@@ -52,6 +52,8 @@ def _network(parser) -> None:
     group.add_argument("--host", default="127.0.0.1", help="address to listen on; loopback only unless --allow-non-loopback (default: %(default)s)")
     group.add_argument("--port", type=int, default=8765, help="TCP port; 0 picks a free one (default: %(default)s)")
     group.add_argument("--port-file", metavar="FILE", help="also write the bound port to FILE (atomically) once listening")
+    group.add_argument("--stop-on-stdin-eof", action="store_true",
+                       help="also stop when standard input closes, so an emulator whose parent dies (and with it the pipe) never outlives it")
     group.add_argument("--allow-non-loopback", action="store_true", help="allow a --host that is not a loopback address")
     group.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this PEM certificate (chain); needs --tls-key")
     group.add_argument("--tls-key", metavar="FILE", help="PEM private key for --tls-cert")

@@ -29,8 +29,8 @@ class EmulatorProcess:
         self.args = tuple(str(arg) for arg in args)
         self._stderr = tempfile.TemporaryFile()  # pylint: disable=consider-using-with
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-            [python, "-m", "emulator", "--port", "0", *self.args], cwd=REPO_ROOT, env=env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr)
+            [python, "-m", "emulator", "--port", "0", "--stop-on-stdin-eof", *self.args], cwd=REPO_ROOT, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr)
         self.line = self._read_listen_line(start_timeout)
         match = LISTEN_LINE.fullmatch(self.line)
         self.scheme, self.host, self.port = match.group(1), match.group(2), int(match.group(3))
@@ -74,6 +74,7 @@ class EmulatorProcess:
         else:
             status = self.process.returncode
         self.process.stdout.close()
+        self.process.stdin.close()
         return status
 
     def __enter__(self):

@@ -118,6 +118,13 @@ class ActivityLogClient:
             session.auth = self._auth
             if self._proxies:
                 session.proxies.update(self._proxies)
+            # Read the environment (proxy variables, NO_PROXY, REQUESTS_CA_BUNDLE, ~/.netrc) once for the session, not
+            # on every request as requests does: those look-ups cost more than parsing a page.
+            settings = session.merge_environment_settings(self.base, dict(self._proxies or {}), None, self._verify, None)
+            session.proxies, session.verify = settings['proxies'], settings['verify']
+            if session.auth is None and 'Authorization' not in session.headers:
+                session.auth = requests.utils.get_netrc_auth(self.base)
+            session.trust_env = False
             self._local.session = session
             with self._sessions_lock:
                 self._sessions.append(session)
@@ -134,7 +141,7 @@ class ActivityLogClient:
             with self.gate:
                 self.stats.count(retry=attempt > 0)
                 try:
-                    response = self._session().get(url, params=params, timeout=self.timeout, verify=self._verify)
+                    response = self._session().get(url, params=params, timeout=self.timeout)
                 except requests.exceptions.SSLError as error:
                     raise ApiError(tls_message(self.shown, error)) from None
                 except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema) as error:

@@ -17,8 +17,9 @@ reads: their count equals the sum of the slices' ``hits.total``.
 
 from __future__ import annotations
 
+import queue
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, IncompleteResultError
 from ansible_collections.ionos.activitylog.plugins.module_utils.normalize import entry_id, normalize_entry, source_of
@@ -122,13 +123,23 @@ class Engine:
         contracts = self.settings.contract_numbers or self.list_contracts()
         self.result.contracts = contracts
         with ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix='activitylog') as pool:
-            pending = {pool.submit(self._first_page, Slice(c, self.settings.start, self.settings.end)) for c in contracts}
+            # Finished futures arrive on a queue: waiting on the set of pending ones costs O(pending) per page.
+            done = queue.SimpleQueue()
+            pending = set()
+
+            def submit(function, *args):
+                future = pool.submit(function, *args)
+                pending.add(future)
+                future.add_done_callback(done.put)
+
             try:
+                for contract in contracts:
+                    submit(self._first_page, Slice(contract, self.settings.start, self.settings.end))
                 while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        for task in self._merge(future.result()):
-                            pending.add(pool.submit(*task))
+                    future = done.get()
+                    pending.discard(future)
+                    for task in self._merge(future.result()):
+                        submit(*task)
             except BaseException:
                 self.client.stopped.set()
                 for future in pending:
@@ -183,12 +194,14 @@ class Engine:
         return Outcome(piece, self._convert(items, piece))
 
     def _convert(self, items: list, piece: Slice) -> list:
+        """(id, normalized entry, raw source) per hit; the raw source only for format=raw, since it doubles the memory."""
+        keep_raw = self.settings.format == 'raw'
         converted = []
         for hit in items:
             source = source_of(hit)
             if source is None:
                 raise ApiError('The API answered contract %d with a hit that has no _source object.' % piece.contract)
-            converted.append((entry_id(source), normalize_entry(source, piece.contract), source))
+            converted.append((entry_id(source), normalize_entry(source, piece.contract), source if keep_raw else None))
         return converted
 
     # Main-thread side: the state of the run.
@@ -266,8 +279,8 @@ class Engine:
         if self._repeated:
             result.warnings.append('The API counted %d entries in the window (hits.total) but %d distinct entries were read: it sent %d '
                                    'entries twice (the same @uuid in one page); each is returned once.' % (result.total, unique, self._repeated))
-        keep = self.settings.entry_filter.matches
-        chosen = [(entry.get('time') or '', ident, entry, source) for ident, (entry, source) in self._seen.items() if keep(entry)]
+        keep_all, keep = self.settings.entry_filter.is_empty, self.settings.entry_filter.matches
+        chosen = [(entry['time'] or '', ident, entry, source) for ident, (entry, source) in self._seen.items() if keep_all or keep(entry)]
         self._seen = {}
         chosen.sort(key=lambda item: (item[0], item[1]))
         result.matched = len(chosen)
@@ -283,6 +296,8 @@ class Engine:
 
 def _numbered(hits: list) -> list:
     """Hits whose hashed ids (entries without @uuid) repeat within one read get ``#2``, ``#3``... appended."""
+    if not any(ident.startswith('sha256:') for ident, _entry, _source in hits):
+        return hits
     counts = {}
     numbered = []
     for ident, entry, source in hits:

@@ -7,8 +7,13 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
+import sys
+import time
 
 import pytest
+
+from emulator.process import REPO_ROOT
 
 SMALL = ("--entries", "50", "--contracts", "1")
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "docs", "emulator.md")
@@ -30,6 +35,32 @@ def test_signals_shut_down_cleanly_with_status_0(start_emulator, sig):
     process = start_emulator(*SMALL)
     assert process.get("/activitylog/v1").status_code == 200
     assert process.stop(sig) == 0
+
+
+def test_closing_stdin_stops_it_with_status_0(start_emulator):
+    process = start_emulator(*SMALL)  # emulator/process.py passes --stop-on-stdin-eof and a pipe
+    process.process.stdin.close()
+    assert process.process.wait(15) == 0
+
+
+def test_an_emulator_dies_with_the_process_that_started_it(tmp_path):
+    """A test process that exits without stopping its emulator (a forked pytest test, a killed script) leaks none."""
+    script = ("import os, sys; from emulator.process import EmulatorProcess; "
+              "e = EmulatorProcess(%r); print(e.process.pid, flush=True); os._exit(0)" % (list(SMALL),))
+    child = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True)
+    pid = int(child.stdout.split()[-1])
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and os.path.exists("/proc/%d" % pid) and "Z" not in _state(pid):
+        time.sleep(0.1)
+    assert not os.path.exists("/proc/%d" % pid) or "Z" in _state(pid), "the emulator outlived its parent"
+
+
+def _state(pid: int) -> str:
+    try:
+        with open("/proc/%d/stat" % pid, encoding="utf-8") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
 
 
 def test_quiet_by_default_and_verbose_never_logs_the_credential(start_emulator):

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the ionos.activitylog collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The proxy option: every request goes through a forwarding HTTP proxy on loopback."""
+"""Proxies (the option, then the proxy variables) and ~/.netrc, which the client reads once per session."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ import pytest
 from ansible_collections.ionos.activitylog.plugins.module_utils.activity import fetch_activity
 
 
+# The proxy itself forwards directly, whatever proxy variables a test sets.
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 class ForwardingProxy(BaseHTTPRequestHandler):
     """A plain HTTP proxy: GET with an absolute URI, forwarded with the same headers; counts what it forwards."""
 
@@ -22,7 +26,7 @@ class ForwardingProxy(BaseHTTPRequestHandler):
 
     def do_GET(self):  # pylint: disable=invalid-name
         headers = {name: value for name, value in self.headers.items() if name.lower() not in ('proxy-connection', 'connection', 'host')}
-        with urllib.request.urlopen(urllib.request.Request(self.path, headers=headers), timeout=30) as answer:  # nosec - loopback only
+        with DIRECT.open(urllib.request.Request(self.path, headers=headers), timeout=30) as answer:  # nosec - loopback only
             body = answer.read()
             status = answer.status
         self.seen.append(self.path)
@@ -36,8 +40,9 @@ class ForwardingProxy(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture()
 def proxy():
+    """One proxy per test: ansible-test runs each test in a forked process, which a module-scoped server would not outlive."""
     server = ThreadingHTTPServer(('127.0.0.1', 0), ForwardingProxy)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -53,3 +58,43 @@ def test_requests_go_through_the_proxy(start_emulator, proxy):
     assert result['returned'] == 800
     assert len(ForwardingProxy.seen) == result['stats']['requests'] >= 9
     assert all(path.startswith(emulator.url + '/activitylog/v1/contracts') for path in ForwardingProxy.seen)
+
+
+@pytest.fixture()
+def clean_proxy_env(monkeypatch):
+    for name in ('HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_the_proxy_option_wins_over_the_proxy_variables(start_emulator, proxy, clean_proxy_env):
+    emulator = start_emulator('--contracts', '1', '--entries', '300', '--days', '3')
+    clean_proxy_env.setenv('HTTP_PROXY', 'http://127.0.0.1:9')  # nothing listens there
+    ForwardingProxy.seen.clear()
+    result = fetch_activity({'api_url': emulator.url, 'token': 'reseller-token', 'start': '-4d', 'proxy': proxy, 'retries': 0})
+    assert result['returned'] == 300
+    assert len(ForwardingProxy.seen) == result['stats']['requests']
+
+
+def test_without_the_option_the_proxy_variables_apply(start_emulator, proxy, clean_proxy_env):
+    emulator = start_emulator('--contracts', '1', '--entries', '300', '--days', '3')
+    clean_proxy_env.setenv('HTTP_PROXY', proxy)
+    ForwardingProxy.seen.clear()
+    result = fetch_activity({'api_url': emulator.url, 'token': 'reseller-token', 'start': '-4d'})
+    assert result['returned'] == 300
+    assert len(ForwardingProxy.seen) == result['stats']['requests'] >= 2
+    clean_proxy_env.setenv('NO_PROXY', '127.0.0.1')
+    ForwardingProxy.seen.clear()
+    assert fetch_activity({'api_url': emulator.url, 'token': 'reseller-token', 'start': '-4d'})['returned'] == 300
+    assert not ForwardingProxy.seen
+
+
+def test_netrc_credentials_apply_when_no_credential_is_given(start_emulator, tmp_path, monkeypatch):
+    emulator = start_emulator('--contracts', '1', '--entries', '300', '--days', '3')
+    netrc = tmp_path / 'netrc'
+    netrc.write_text('machine 127.0.0.1 login reseller@example.com password reseller-password\n', encoding='utf-8')
+    netrc.chmod(0o600)
+    monkeypatch.setenv('NETRC', str(netrc))
+    for name in ('IONOS_TOKEN', 'IONOS_USERNAME', 'IONOS_PASSWORD'):
+        monkeypatch.delenv(name, raising=False)
+    assert fetch_activity({'api_url': emulator.url, 'start': '-4d'})['returned'] == 300

@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The cases of scripts/bench.py: data set, added latency, and how the runners name the contracts.
+
+One-contract cases pass the contract number, as a user reading their own contract does; the reseller case passes
+none, so every runner lists /contracts first and reads all of them. ``--quick`` keeps the names and shrinks the
+data (12,000 entries stay past the result window, so slicing is still exercised).
+"""
+
+from __future__ import annotations
+
+import math
+
+
+class Case:
+    """``contracts`` x ``entries`` over the bench's fixed period, ``latency_ms`` added per API request."""
+
+    def __init__(self, name: str, contracts: int, entries: int, latency_ms: int, reseller: bool = False):
+        self.name = name
+        self.contracts = contracts
+        self.entries = entries
+        self.latency_ms = latency_ms
+        self.reseller = reseller
+
+    @property
+    def dataset(self) -> tuple:
+        """Cases with the same data set serve byte-identical pages (same seed, period and sizes)."""
+        return (self.contracts, self.entries)
+
+    def timeout(self, page_size: int) -> float:
+        """Seconds one runner may take: generous, but bounded."""
+        requests = self.contracts * math.ceil(self.entries / page_size)
+        return 180 + requests * (self.latency_ms / 1000 + 0.02) * 2
+
+
+FULL = (
+    Case('9k-0ms', 1, 9000, 0),
+    Case('9k-40ms', 1, 9000, 40),
+    Case('20x5k-0ms', 20, 5000, 0, reseller=True),
+    Case('20x5k-40ms', 20, 5000, 40, reseller=True),
+    Case('50k-0ms', 1, 50000, 0),
+    Case('200k-0ms', 1, 200000, 0),
+    Case('200k-40ms', 1, 200000, 40),
+)
+
+QUICK_SIZES = {'9k': (1, 900), '20x5k': (3, 500), '50k': (1, 3000), '200k': (1, 12000)}
+
+
+def select(names: str | None, quick: bool) -> list:
+    """The cases named (comma-separated; all when empty), shrunk with ``quick``; unknown names are an error."""
+    known = {case.name: case for case in FULL}
+    wanted = [name.strip() for name in names.split(',') if name.strip()] if names else list(known)
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        raise ValueError('unknown case %s; the cases are %s' % (', '.join(unknown), ', '.join(known)))
+    chosen = [known[name] for name in known if name in wanted]  # in FULL's order: 0 ms first, which fetches the pages
+    if quick:
+        chosen = [Case(case.name, *QUICK_SIZES[case.name.split('-')[0]], case.latency_ms, case.reseller) for case in chosen]
+    return chosen

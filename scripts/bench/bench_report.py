@@ -1,0 +1,155 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The bench's output: the table, the floors, the ratios and the targets, from the results dict (also the JSON).
+
+Targets are reported as met or missed with their numbers; they never change the exit status (a bench is not a
+test). A runner whose entries differ from the ground truth shows WRONG and no time.
+"""
+
+from __future__ import annotations
+
+RUNNERS = ('baseline', 'lookup', 'module')
+NOT_APPLICABLE = 'n/a (window > result window)'
+FOOTER = """\
+wall s: the whole runner process, interpreter start included; every figure is the median over the runner's runs
+  (runs: how many; --budget may have skipped rounds after the first). task s: the fetch alone - for lookup and
+  module the fetch task, from its start to its result in the controller (bench_timing callback), for the baseline
+  its loop, interpreter start excluded; entries/s and every ratio use task s. requests: API requests the emulator
+  counted. CPU s (user + system) and peak RSS: os.wait4 of the runner, including the descendants it waited for
+  (ansible-playbook's workers, the module's interpreter). MB = 10^6 bytes."""
+
+
+def _number(value, digits: int = 2) -> str:
+    return '-' if value is None else '%.*f' % (digits, value)
+
+
+def table(cases: list) -> list:
+    """Lines of the table: one row per case x runner; a runner without a valid result shows its status instead."""
+    header = ('case', 'runner', 'runs', 'wall s', 'task s', 'requests', 'entries', 'entries/s', 'CPU s', 'peak RSS MB')
+    rows = [header]
+    for case in cases:
+        for name in RUNNERS:
+            runner = case['runners'].get(name)
+            median = runner and runner.get('median')
+            if runner is None:
+                continue
+            if runner['status'] != 'ok' or not median:
+                rows.append((case['name'], name, runner['status']))
+                continue
+            rows.append((case['name'], name, '%d' % len(runner['runs']), _number(median['wall_s']), _number(median['task_s']), '%d' % median['requests'],
+                         '%d' % median['entries'], '%.0f' % (median['entries'] / median['task_s']), _number(median['cpu_s']),
+                         '%.0f' % median['rss_mb']))
+    widths = [max(len(row[index]) for row in rows if len(row) == len(header) or index < 2) for index in range(len(header))]
+    lines = []
+    for row in rows:
+        cells = [cell.ljust(widths[index]) if index < 2 or len(row) < len(header) else cell.rjust(widths[index])
+                 for index, cell in enumerate(row)]
+        lines.append('  '.join(cells).rstrip())
+    return lines
+
+
+def floor_line(case: dict) -> str:
+    floor = case['floor']
+    return ('%s: %d requests x %.2f ms (measured over %d) / %d = %.3f s + json.loads %.3f s (%.1f MB in %d pages) = %.3f s'
+            % (case['name'], floor['requests_min'], floor['per_request_s'] * 1000, floor['per_request_sample'], floor['concurrency'],
+               floor['network_s'], floor['json_loads_s'], case['page_bytes'] / 1e6, case['pages'], floor['floor_s']))
+
+
+def task_seconds(case: dict, runner: str):
+    """The median task time of a runner that read the right entries, else None."""
+    result = case['runners'].get(runner) or {}
+    return result['median']['task_s'] if result.get('status') == 'ok' and result.get('median') else None
+
+
+def ratios(case: dict) -> dict:
+    baseline, lookup, module = (task_seconds(case, name) for name in RUNNERS)
+    floor = case['floor']['floor_s']
+    return {
+        'lookup/baseline': lookup / baseline if lookup and baseline else None,
+        'lookup/floor': lookup / floor if lookup and floor else None,
+        'module/lookup': module / lookup if module and lookup else None,
+        'lookup_rss/compact_json': (case['runners']['lookup']['median']['rss_mb'] * 1e6 / case['compact_json_bytes']
+                                    if lookup and case.get('compact_json_bytes') else None),
+    }
+
+
+def ratio_line(case: dict) -> str:
+    parts = []
+    for name, value in case['ratios'].items():
+        if value is None:
+            reason = NOT_APPLICABLE if name == 'lookup/baseline' and case['runners']['baseline']['status'] == NOT_APPLICABLE else '-'
+            parts.append('%s %s' % (name, reason))
+        elif name == 'lookup/baseline':
+            parts.append('%s %.2f (lookup %.1fx %s)' % (name, value, 1 / value if value < 1 else value, 'faster' if value < 1 else 'slower'))
+        else:
+            parts.append('%s %.2f' % (name, value))
+    return '%s: %s' % (case['name'], ', '.join(parts))
+
+
+def _target(results: dict, name: str, wanted: str, check) -> dict:
+    """One target: check(case) gives (met, numbers) or raises LookupError with why it cannot be judged."""
+    case = results.get(name)
+    if case is None:
+        return {'target': wanted, 'case': name, 'status': 'not run', 'detail': 'case not selected'}
+    try:
+        met, detail = check(case)
+    except LookupError as missing:
+        return {'target': wanted, 'case': name, 'status': 'missed', 'detail': str(missing)}
+    return {'target': wanted, 'case': name, 'status': 'met' if met else 'missed', 'detail': detail}
+
+
+def _need(case: dict, runner: str) -> float:
+    value = task_seconds(case, runner)
+    if value is None:
+        raise LookupError('%s %s' % (runner, case['runners'].get(runner, {}).get('status', 'not run')))
+    return value
+
+
+def targets(cases: list) -> list:
+    """The issue's targets, each met or missed with its numbers."""
+    results = {case['name']: case for case in cases}
+
+    def faster(case):
+        base, look = _need(case, 'baseline'), _need(case, 'lookup')
+        return base / look >= 3, 'baseline %.2f s / lookup %.2f s = %.2fx' % (base, look, base / look)
+
+    def near_floor(limit):
+        def check(case):
+            look, floor = _need(case, 'lookup'), case['floor']['floor_s']
+            return look <= limit * floor, 'lookup %.2f s / floor %.2f s = %.2fx' % (look, floor, look / floor)
+        return check
+
+    def not_slower(case):
+        base, look = _need(case, 'baseline'), _need(case, 'lookup')
+        return look <= base, 'lookup %.2f s, baseline %.2f s' % (look, base)
+
+    def memory(case):
+        _need(case, 'lookup')
+        rss, compact = case['runners']['lookup']['median']['rss_mb'], case['compact_json_bytes'] / 1e6
+        return rss <= 4 * compact, 'peak RSS %.0f MB / compact JSON %.0f MB = %.2fx' % (rss, compact, rss / compact)
+
+    def module_vs_lookup(case):
+        look, mod = _need(case, 'lookup'), _need(case, 'module')
+        return mod <= 2 * look, 'module %.2f s / lookup %.2f s = %.2fx' % (mod, look, mod / look)
+
+    found = [_target(results, '9k-40ms', 'lookup >= 3x faster than baseline', faster),
+             _target(results, '9k-40ms', 'lookup <= 1.3x floor', near_floor(1.3))]
+    found += [_target(results, name, 'lookup no slower than baseline', not_slower) for name in ('9k-0ms', '20x5k-0ms')]
+    for name in ('200k-0ms', '200k-40ms'):
+        found.append(_target(results, name, 'lookup completes, <= 1.5x floor (baseline %s)' % NOT_APPLICABLE, near_floor(1.5)))
+        found.append(_target(results, name, 'lookup peak RSS <= 4x compact JSON of its entries', memory))
+    found.append(_target(results, '50k-0ms', 'module <= 2x lookup', module_vs_lookup))
+    return found
+
+
+def report(cases: list, found: list, quick: str) -> list:
+    """Every line printed after the runs: table, footer, floors, ratios and targets."""
+    lines = table(cases) + FOOTER.splitlines()
+    lines += ['', 'floor = requests_min x per-request time / concurrency + json.loads of those pages (defaults of the collection):']
+    lines += ['  ' + floor_line(case) for case in cases]
+    lines += ['', 'ratios of task times; lookup_rss/compact_json = peak RSS of the lookup / json.dumps(entries, separators=(",", ":")) of the',
+              '  normalized entries, computed by the bench with the collection\'s normalize_entry over the floor\'s pages (the same _source objects):']
+    lines += ['  ' + ratio_line(case) for case in cases]
+    lines += ['', 'targets%s:' % quick]
+    lines += ['  %-7s %s: %s - %s' % (target['status'], target['case'], target['target'], target['detail']) for target in found]
+    return lines

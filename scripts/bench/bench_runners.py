@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The three runners of scripts/bench.py, each run as its own process the way users run it.
+
+baseline: scripts/bench/baseline.py (its loop time is the task time). lookup and module: lookup.yml and
+module.yml under the .venv's ansible-playbook, localhost, connection local, the laid-out collection in .build;
+the bench_timing callback gives the fetch task's time and the count of entries. Token and URL come from
+IONOS_TOKEN and IONOS_API_URL. A run whose count differs from the ground truth is WRONG and keeps no time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+
+import bench_emulator
+import bench_process
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(BENCH_DIR))
+BUILD = os.path.join(REPO, '.build')
+VENV_BIN = os.path.join(REPO, '.venv', 'bin')
+RUNNERS = ('baseline', 'lookup', 'module')
+FETCH_TASK = 'Fetch the window with the '
+COUNT_TASK = 'Count the entries'
+FIGURES = ('wall_s', 'task_s', 'requests', 'entries', 'cpu_s', 'rss_mb')
+
+
+def child_env(url: str, timing_file: str) -> dict:
+    """The runner's environment: the token and URL the way users set them; no other IONOS_* leaks in."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith('IONOS_')}
+    env.update(IONOS_TOKEN=bench_emulator.TOKEN, IONOS_API_URL=url, ANSIBLE_COLLECTIONS_PATH=BUILD, BENCH_TIMING_FILE=timing_file,
+               ANSIBLE_CALLBACK_PLUGINS=os.path.join(BENCH_DIR, 'callback_plugins'), ANSIBLE_CALLBACKS_ENABLED='bench_timing',
+               ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='0', ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
+    return env
+
+
+def command(runner: str, url: str, contracts: list, workdir: str) -> list:
+    start, end = bench_emulator.WINDOW
+    if runner == 'baseline':
+        return [os.path.join(VENV_BIN, 'python'), os.path.join(BENCH_DIR, 'baseline.py'), '--api-url', url, '--start', start, '--end', end,
+                '--contracts', ','.join(str(number) for number in contracts)]
+    vars_file = os.path.join(workdir, 'vars.json')
+    with open(vars_file, 'w', encoding='utf-8') as handle:
+        json.dump({'bench_contracts': contracts, 'bench_start': start, 'bench_end': end}, handle)
+    return [os.path.join(VENV_BIN, 'ansible-playbook'), '-i', 'localhost,', os.path.join(BENCH_DIR, runner + '.yml'), '-e', '@' + vars_file]
+
+
+def read_baseline(child) -> tuple:
+    """(entries, loop seconds) from the baseline's JSON line."""
+    report = json.loads(child.stdout.strip().splitlines()[-1])
+    return report['entries'], report['loop_seconds']
+
+
+def read_playbook(timing_file: str) -> tuple:
+    """(entries, fetch task seconds) from the bench_timing callback's file; ValueError with the task's message."""
+    with open(timing_file, encoding='utf-8') as handle:
+        tasks = json.load(handle)['tasks']
+    fetch = next((task for task in tasks if task['name'].startswith(FETCH_TASK)), None)
+    count = next((task for task in tasks if task['name'] == COUNT_TASK), None)
+    if fetch is None or fetch['status'] != 'ok' or count is None:
+        raise ValueError((fetch or {}).get('msg') or 'the fetch task did not run')
+    return int(count['msg']), fetch['seconds']
+
+
+def run_once(runner: str, url: str, contracts: list, truth: int, timeout: float, workdir: str) -> dict:
+    """One run of one runner (``contracts`` empty: it lists them): its figures, or a status that says why there are none."""
+    timing_file = os.path.join(workdir, 'timing.json')
+    if os.path.exists(timing_file):
+        os.remove(timing_file)
+    argv = command(runner, url, contracts, workdir)
+    bench_emulator.reset_stats(url)
+    child = bench_process.run_child(argv, child_env(url, timing_file), timeout, workdir)
+    counted = bench_emulator.stats(url)
+    run = {'status': child.status.upper(), 'wall_s': child.wall, 'cpu_s': child.cpu, 'rss_mb': child.maxrss_kb * 1024 / 1e6,
+           'requests': counted['requests'], 'by_status': counted['by_status']}
+    if child.status != 'ok':
+        return dict(run, detail=child.tail())
+    try:
+        entries, task = read_baseline(child) if runner == 'baseline' else read_playbook(timing_file)
+    except (ValueError, KeyError, IndexError, OSError) as error:
+        return dict(run, status='FAILED', detail='%s\n%s' % (error, child.tail()))
+    run.update(entries=entries, task_s=task, status='ok' if entries == truth else 'WRONG')
+    if entries != truth:
+        run['detail'] = 'read %d entries, the ground truth has %d' % (entries, truth)
+    return run
+
+
+def summarise(runs: list) -> dict:
+    """The runner's status (ok only when every run was right) and the median of each figure over its runs."""
+    bad = next((run for run in runs if run['status'] != 'ok'), None)
+    if bad is not None:
+        return {'status': bad['status'], 'detail': bad.get('detail', ''), 'runs': runs}
+    return {'status': 'ok', 'runs': runs, 'median': {key: statistics.median(run[key] for run in runs) for key in FIGURES}}
+
+
+def describe(run: dict) -> str:
+    """One progress line for a run."""
+    if run['status'] not in ('ok', 'WRONG'):
+        return '%s after %.1f s:\n%s' % (run['status'], run['wall_s'], run.get('detail', ''))
+    text = 'wall %.2f s, task %.2f s, %d requests, %d entries, CPU %.2f s, RSS %.0f MB' % (
+        run['wall_s'], run['task_s'], run['requests'], run['entries'], run['cpu_s'], run['rss_mb'])
+    return text if run['status'] == 'ok' else 'WRONG: %s (%s)' % (run['detail'], text)
