@@ -22,7 +22,7 @@ INTEGRATION_EMULATORS := \
   --emulator faults='$(BIG) --profile faults' \
   --emulator live='$(BIG) --live-rate 5'
 
-.PHONY: help venv layout pythons sanity lint docs-lint units emulator-tests integration packaging test matrix docs demo throughput changelog clean
+.PHONY: help venv layout pythons sanity lint docs-lint units emulator-tests integration packaging test matrix docs demo bench throughput changelog clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -72,13 +72,10 @@ demo: layout  ## run the demo playbook against a seeded emulator
 	  bash -c 'IONOS_API_URL="$$EMULATOR_MAIN_URL" IONOS_TOKEN=reseller-token ANSIBLE_COLLECTIONS_PATH=$(abspath .build) \
 	  $(VENV)/bin/ansible-playbook -i localhost, playbooks/demo.yml'
 
-# >>> bench
 # BENCH_ARGS: e.g. --quick (small data, 1 run), --runs 5, --cases 9k-40ms,200k-0ms, --out FILE (scripts/bench.py --help).
 BENCH_ARGS ?=
-.PHONY: bench
 bench: layout  ## time the lookup and the module against a plain requests loop and the floor (emulators on loopback)
 	$(VPY) scripts/bench.py $(BENCH_ARGS)
-# <<< bench
 
 throughput: venv  ## print the emulator's throughput on this machine
 	$(VPY) scripts/emulator_throughput.py

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from ansible_collections.ionos.activitylog.plugins.module_utils.client import ActivityLogClient
 from ansible_collections.ionos.activitylog.plugins.module_utils.engine import Engine
 from ansible_collections.ionos.activitylog.plugins.module_utils.options import settings_from_options
@@ -19,10 +21,16 @@ def fetch_activity(options: dict, now=None) -> dict:
     """
     settings = settings_from_options(options, now)
     client = ActivityLogClient(settings)
+    # A run allocates a dozen long-lived objects per entry and frees few: the cyclic collector would scan them
+    # again and again (a fifth of the time for 200,000 entries). Nothing of a run forms cycles worth collecting.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         run = Engine(client, settings).run()
     finally:
         client.close()
+        if collecting:
+            gc.enable()
     warnings = list(run.warnings)
     if not settings.validate_certs:
         warnings.insert(0, TLS_OFF_WARNING)

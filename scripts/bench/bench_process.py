@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Run one runner as a child process the way a user would, and measure it with os.wait4.
+"""Run one runner as a child process the way a user would, and measure it with os.wait4 (in launch.py).
 
 wait4 gives the child's CPU time (user + system) and its peak RSS; both include the descendants it waited for
 (ansible-playbook's workers and the module's interpreter). A timer kills the child's whole process group when
@@ -9,12 +9,16 @@ it runs past its timeout, so one stuck run cannot hold the bench.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
+
+LAUNCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'launch.py')
 
 
 class ChildResult:
@@ -36,11 +40,11 @@ class ChildResult:
 
 
 def run_child(argv: list, env: dict, timeout: float, cwd: str) -> ChildResult:
-    """Start ``argv``, wait for it with os.wait4, kill its process group after ``timeout`` seconds."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Start ``argv`` through launch.py (CPU and peak RSS by os.wait4), kill its process group after ``timeout`` seconds."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile(suffix='.json') as usage_file:
         started = time.perf_counter()
-        process = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,  # pylint: disable=consider-using-with
-                                   start_new_session=True)
+        process = subprocess.Popen([sys.executable, '-S', LAUNCH, usage_file.name, '--'] + list(argv),  # pylint: disable=consider-using-with
+                                   env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
         expired = threading.Event()
 
         def kill_group():
@@ -53,13 +57,17 @@ def run_child(argv: list, env: dict, timeout: float, cwd: str) -> ChildResult:
         timer = threading.Timer(timeout, kill_group)
         timer.start()
         try:
-            _pid, wait_status, usage = os.wait4(process.pid, 0)
+            process.wait()
         finally:
             timer.cancel()
         wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(wait_status)
+        try:
+            with open(usage_file.name, encoding='utf-8') as handle:
+                usage = json.load(handle)
+        except ValueError:  # killed before it wrote anything
+            usage = {'cpu': 0.0, 'maxrss_kb': 0}
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode('utf-8', 'replace'), err.read().decode('utf-8', 'replace')
     status = 'timeout' if expired.is_set() else ('ok' if process.returncode == 0 else 'failed')
-    return ChildResult(status, process.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, stdout, stderr)
+    return ChildResult(status, process.returncode, wall, usage['cpu'], usage['maxrss_kb'], stdout, stderr)
