@@ -62,7 +62,35 @@ integration: layout  ## ansible-test integration targets against emulators on lo
 packaging: layout  ## build the artifact, install it, run the demo from it; the execution environment's build context
 	$(VPY) -m pytest tests/packaging -q -p no:cacheprovider
 
-test: sanity lint docs-lint units emulator-tests integration packaging  ## what CI runs first (then matrix and docs)
+test: sanity lint docs-lint units emulator-tests integration reliability eda-tests packaging  ## what CI runs first (then matrix and docs)
+
+# >>> eda
+.PHONY: eda-tests
+eda-tests: venv  ## the Event-Driven Ansible source (main(queue, args)) against emulators in live mode, the sample rulebook
+	$(VPY) -m pytest tests/eda -q -p no:cacheprovider
+# <<< eda
+
+# >>> reliability
+# The module and the lookup end to end under faults, leaks, TLS and a live log (docs/reliability.md); the figures go
+# to the log and to .build/reliability/results.json. RELIABILITY_ARGS: extra pytest arguments, e.g. -k soak.
+RELIABILITY_ARGS ?=
+.PHONY: reliability
+reliability: layout  ## fault matrix, soak, secrets, TLS and live-log tests of the module and the lookup (about 4 minutes)
+	$(VPY) -m pytest tests/reliability -q -p no:cacheprovider -rfE $(RELIABILITY_ARGS)
+# <<< reliability
+
+# >>> properties
+# `make units` runs the property tests derandomized (the same examples every run). This target draws ten times as
+# many fresh examples, shrinks a failure to a minimal one and prints its seed; pytest on .venv's Python, no ansible-test.
+PROPERTY_TESTS := $(addprefix tests/unit/plugins/,module_utils/test_properties_timeparse.py module_utils/test_properties_filters.py \
+  module_utils/test_properties_normalize.py modules/test_properties_module_options.py lookup/test_properties_lookup_options.py)
+ANSIBLE_TEST_PYTEST_PLUGINS = $(shell $(VPY) -c 'import ansible_test, os; print(os.path.join(os.path.dirname(ansible_test.__file__), "_util", "target", "pytest", "plugins"))')
+.PHONY: properties-explore
+properties-explore: layout  ## the hypothesis property tests with 10x fresh random examples, shrinking and the seed of a failure
+	cd $(COLLECTION) && ACTIVITYLOG_HYPOTHESIS=explore ANSIBLE_COLLECTIONS_PATH=$(abspath .build) ANSIBLE_CONTROLLER_MIN_PYTHON_VERSION=$(PY_VERSION) \
+	  PYTHONPATH=$(ANSIBLE_TEST_PYTEST_PLUGINS):$(abspath .build) PYTEST_PLUGINS=ansible_pytest_collections \
+	  $(abspath $(VPY)) -m pytest -q -p no:cacheprovider --hypothesis-show-statistics $(PROPERTY_TESTS)
+# <<< properties
 
 matrix: layout  ## integration targets under the oldest and newest ansible-core claimed, on each Python here (tests/matrix.yml)
 	$(VPY) scripts/matrix.py $(INTEGRATION_EMULATORS) $(TARGETS)

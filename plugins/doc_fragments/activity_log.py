@@ -46,7 +46,7 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each request's answer before it counts as failed (and is retried).
+      - Seconds to wait for each request's answer before it counts as failed (and is retried); above 0, at most 3600.
     type: float
     default: 30
   retries:
@@ -90,7 +90,8 @@ options:
     default: 100
   concurrency:
     description:
-      - Requests in flight at once, from 1 to 32. The engine halves it for a while after a rate limit (429).
+      - Requests in flight at once, from 1 to 32. After a rate limit (429) the engine halves it for a while, pauses
+        every request until C(Retry-After) has passed and paces the requests that follow.
     type: int
     default: 4
   max_items:

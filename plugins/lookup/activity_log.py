@@ -64,12 +64,18 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.errors import Ac
 from ansible_collections.ionos.activitylog.plugins.module_utils.options import ARGUMENT_SPEC
 
 display = Display()
+KNOWN_OPTIONS = frozenset(ARGUMENT_SPEC) | frozenset(alias for spec in ARGUMENT_SPEC.values() for alias in spec.get('aliases', ()))
 
 
 class LookupModule(LookupBase):
     """Thin: options through set_options()/get_option(), the work in module_utils.activity."""
 
     def run(self, terms, variables=None, **kwargs):
+        unknown = sorted(set(kwargs) - KNOWN_OPTIONS)
+        if unknown:
+            # ansible-core passes unknown keywords through without a word: a misspelt filter would read everything.
+            raise AnsibleLookupError('activity_log: unsupported option%s %s; the options are: %s'
+                                     % ('s' if len(unknown) > 1 else '', ', '.join(unknown), ', '.join(sorted(ARGUMENT_SPEC))))
         self.set_options(var_options=self._templated_sources(variables), direct=kwargs)
         options = {name: self.get_option(name) for name in ARGUMENT_SPEC}
         if terms:

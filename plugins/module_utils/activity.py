@@ -9,7 +9,7 @@ import gc
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.client import ActivityLogClient
 from ansible_collections.ionos.activitylog.plugins.module_utils.engine import Engine
-from ansible_collections.ionos.activitylog.plugins.module_utils.options import settings_from_options
+from ansible_collections.ionos.activitylog.plugins.module_utils.options import apply_query, settings_from_options
 
 TLS_OFF_WARNING = 'validate_certs is false: the TLS certificate of the API is not verified; use this only for tests.'
 
@@ -37,7 +37,7 @@ def fetch_activity(options: dict, now=None) -> dict:
     index = 2 if settings.format == 'raw' else 1
     activities = [item[index] for item in run.entries]
     if settings.query is not None:
-        activities = settings.query.search(activities)
+        activities = apply_query(settings.query, activities)
     return {
         'activities': activities,
         'total': run.total,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from urllib.parse import urlsplit
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError
 from ansible_collections.ionos.activitylog.plugins.module_utils.retry import ConcurrencyGate, RetryBudget, RetryPolicy, is_retryable_status
@@ -33,11 +34,19 @@ RETRIES_EARNED_PER_SUCCESS = 0.5
 
 def base_url(api_url: str) -> str:
     """``api.ionos.com``, ``https://api.ionos.com/`` and ``.../activitylog/v1`` all give ``https://api.ionos.com/activitylog/v1``."""
-    url = (api_url or '').strip().rstrip('/')
-    if not url:
+    url = (api_url or '').strip()
+    if not url.rstrip('/'):
         raise ApiError('api_url is empty: set it to https://api.ionos.com or leave it out')
     if not re.match(r'^[a-zA-Z][a-zA-Z0-9+.-]*://', url):
         url = 'https://' + url
+    url = url.rstrip('/')
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme.lower() in ('http', 'https') and bool(parts.hostname) and (parts.port is None or parts.port > 0)
+    except ValueError:
+        usable = False
+    if not usable:
+        raise ApiError('api_url %s is not a usable URL: give it as https://host[:port], for example https://api.ionos.com' % without_userinfo(url))
     if url.endswith(API_PATH):
         url = url[:-len(API_PATH)]
     return url + API_PATH
@@ -157,12 +166,17 @@ class ActivityLogClient:
                         self.budget.earn()
                         return result
                     if response.status_code == 429:
-                        self.gate.on_throttled()
                         retry_after = response.headers.get('Retry-After')
+                        self.gate.on_throttled(self.policy.pause(retry_after))
             if not self._may_retry(failure, attempt):
                 raise failure
             self.stopped.wait(self.policy.delay(attempt, retry_after))  # a sleep that ends at once when the run stops
             attempt += 1
+
+    def stop(self) -> None:
+        """Stop the run: sleeping retries wake and give up, requests waiting at the gate are let through to give up."""
+        self.stopped.set()
+        self.gate.close()
 
     def _may_retry(self, failure: ApiError, attempt: int) -> bool:
         """The policy's answer; when it is no for a retryable failure, the failure says why."""

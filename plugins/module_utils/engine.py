@@ -13,6 +13,13 @@ page's (an entry arrived late inside the window), or a read whose distinct entri
 the slice is read again as time slices of about one page each. A one-page read is atomic (total and
 entries come in one answer), so this converges, and the entries kept always come from complete, consistent
 reads: their count equals the sum of the slices' ``hits.total``.
+
+An entry can also arrive late inside a slice whose read has already completed. So once every slice is read, each
+slice whose read completed before the last round of requests (more than ``concurrency`` requests started after it)
+is counted again (one request of one entry); a slice whose count changed is read again in full. The slices read in
+the last round are as fresh as a count would be, so a run of one round (a small window) costs no extra request. A
+second count covers the slices read again; if entries were still arriving then, they are read too and a warning
+says that the window may still be receiving entries.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import
 
 RESULT_WINDOW = 10000
 MAX_ATOMIC_ATTEMPTS = 3
+RECOUNTS = 2
 
 
 class Slice:
@@ -39,6 +47,9 @@ class Slice:
         self.end = end
         self.attempt = attempt
         self.total = None
+        self.repeated = 0
+        self.added = ()
+        self.read_by = 0
 
     def params(self, offset: int, limit: int) -> dict:
         return {'dateStart': format_api_time(self.start), 'dateEnd': format_api_time(self.end), 'offset': offset, 'limit': limit}
@@ -47,13 +58,14 @@ class Slice:
 class Outcome:
     """What one request gives the main thread."""
 
-    def __init__(self, piece: Slice, hits=(), tasks=(), first=False, split=None, changed_total=None):
+    def __init__(self, piece: Slice, hits=(), tasks=(), first=False, split=None, changed_total=None, recount=None):
         self.piece = piece
         self.first = first
         self.hits = hits
         self.tasks = tasks
         self.split = split
         self.changed_total = changed_total
+        self.recount = recount
 
 
 class Read:
@@ -117,37 +129,54 @@ class Engine:
         self._total = 0
         self._repeated = 0
         self._reads = {}
+        self._committed = []
+        self._late = 0
 
     def run(self) -> RunResult:
         started = time.monotonic()
         contracts = self.settings.contract_numbers or self.list_contracts()
         self.result.contracts = contracts
         with ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix='activitylog') as pool:
-            # Finished futures arrive on a queue: waiting on the set of pending ones costs O(pending) per page.
-            done = queue.SimpleQueue()
-            pending = set()
-
-            def submit(function, *args):
-                future = pool.submit(function, *args)
-                pending.add(future)
-                future.add_done_callback(done.put)
-
-            try:
-                for contract in contracts:
-                    submit(self._first_page, Slice(contract, self.settings.start, self.settings.end))
-                while pending:
-                    future = done.get()
-                    pending.discard(future)
-                    for task in self._merge(future.result()):
-                        submit(*task)
-            except BaseException:
-                self.client.stopped.set()
-                for future in pending:
-                    future.cancel()
-                raise
+            self._drain(pool, [(self._first_page, Slice(contract, self.settings.start, self.settings.end)) for contract in contracts])
+            for dummy in range(RECOUNTS):
+                pieces, self._committed, late = self._committed, [], self._late
+                requests = self.client.stats.requests
+                self._drain(pool, [(self._recount, piece) for piece in pieces if requests - piece.read_by > self.settings.concurrency])
+                if self._late == late:
+                    break
+            else:
+                self.result.warnings.append(
+                    'Entries kept arriving inside the window while it was read (%d after their part had been read, all of them '
+                    'read again): the window may still be receiving late entries. End it further back, or read it again later '
+                    'with some overlap.' % self._late)
         self._finish()
         self.result.seconds = time.monotonic() - started
         return self.result
+
+    def _drain(self, pool, tasks: list) -> None:
+        """Run ``tasks`` and every follow-up task they lead to until none is left."""
+        # Finished futures arrive on a queue: waiting on the set of pending ones costs O(pending) per page.
+        done = queue.SimpleQueue()
+        pending = set()
+
+        def submit(function, *args):
+            future = pool.submit(function, *args)
+            pending.add(future)
+            future.add_done_callback(done.put)
+
+        try:
+            for task in tasks:
+                submit(*task)
+            while pending:
+                future = done.get()
+                pending.discard(future)
+                for task in self._merge(future.result()):
+                    submit(*task)
+        except BaseException:
+            self.client.stop()
+            for future in pending:
+                future.cancel()
+            raise
 
     def list_contracts(self) -> list[int]:
         body = self.client.get_json('/contracts')
@@ -193,6 +222,11 @@ class Engine:
             return Outcome(piece, changed_total=total if total is not None else -1)
         return Outcome(piece, self._convert(items, piece))
 
+    def _recount(self, piece: Slice) -> Outcome:
+        body = self.client.get_json('/contracts/%d' % piece.contract, piece.params(0, 1), piece.contract)
+        total, _exact = read_total(body)
+        return Outcome(piece, recount=-1 if total is None else total)
+
     def _convert(self, items: list, piece: Slice) -> list:
         """(id, normalized entry, raw source) per hit; the raw source only for format=raw, since it doubles the memory."""
         keep_raw = self.settings.format == 'raw'
@@ -209,6 +243,8 @@ class Engine:
     def _merge(self, outcome: Outcome) -> list:
         """Follow-up tasks for an outcome; entries are kept only when the read of their slice completes."""
         piece = outcome.piece
+        if outcome.recount is not None:
+            return self._recounted(piece, outcome.recount)
         if outcome.split is not None:
             return [(self._first_page, Slice(piece.contract, start, end)) for start, end in outcome.split]
         if outcome.changed_total is not None:
@@ -243,13 +279,31 @@ class Engine:
             return self._reread(piece, piece.total)
         self._total += piece.total
         self.result.slices += 1
-        self._repeated += len(hits) - distinct
+        piece.repeated = len(hits) - distinct
+        self._repeated += piece.repeated
+        added = []
         for ident, entry, source in hits:
             if ident not in self._seen:
                 if ident != entry['id']:
                     entry['id'] = ident
                 self._seen[ident] = (entry, source)
+                added.append(ident)
+        piece.added = added
+        piece.read_by = self.client.stats.requests
+        self._committed.append(piece)
         return []
+
+    def _recounted(self, piece: Slice, total: int) -> list:
+        """A read slice counted again: unchanged, or its entries are dropped and it is read again."""
+        if total == piece.total:
+            return []
+        self._late += max(total - piece.total, 0)
+        self._total -= piece.total
+        self._repeated -= piece.repeated
+        self.result.slices -= 1
+        for ident in piece.added:
+            del self._seen[ident]
+        return self._reread(piece, max(total, 0))
 
     def _reread(self, piece: Slice, total: int) -> list:
         """Read a slice whose read was voided again, in slices of about a page (one-page reads are consistent)."""

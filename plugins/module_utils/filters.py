@@ -29,7 +29,7 @@ import fnmatch
 import ipaddress
 import re
 
-from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError, shown
 
 FILTER_KEYS = (
     'username', 'event_type', 'exclude_event_type', 'action', 'resource_type', 'resource_id', 'resource_action',
@@ -115,9 +115,9 @@ def _reject_unknown_keys(filters: dict) -> None:
     if not unknown:
         return
     key = unknown[0]
-    close = difflib.get_close_matches(str(key), FILTER_KEYS, n=1)
+    close = difflib.get_close_matches(key, FILTER_KEYS, n=1) if isinstance(key, str) else []
     hint = " (did you mean '%s'?)" % close[0] if close else ''
-    raise OptionError('filters has the unknown key %r%s; the valid keys are: %s' % (key, hint, ', '.join(FILTER_KEYS)))
+    raise OptionError('filters has the unknown key %s%s; the valid keys are: %s' % (shown(key), hint, ', '.join(FILTER_KEYS)))
 
 
 def _patterns_of(key: str, value) -> list[str]:
@@ -127,8 +127,8 @@ def _patterns_of(key: str, value) -> list[str]:
         raise OptionError('filters.%s is an empty list: give at least one value, or leave the key out' % key)
     patterns = []
     for item in items:
-        if isinstance(item, bool) or not isinstance(item, (str, int)):
-            raise OptionError('filters.%s takes a string or a list of strings; %r is a %s' % (key, item, type(item).__name__))
+        if isinstance(item, bool) or not isinstance(item, (str, int)) or (isinstance(item, int) and item.bit_length() > 64):
+            raise OptionError('filters.%s takes a string or a list of strings; %s is a %s' % (key, shown(item), type(item).__name__))
         text = str(item).strip()
         if not text:
             raise OptionError('filters.%s has an empty value: give a value such as %s, or leave the key out' % (key, _example(key)))
@@ -148,7 +148,7 @@ def _boolean(key: str, value) -> bool:
         return bool(value)
     if isinstance(value, str) and value.strip().lower() in TRUE_WORDS + FALSE_WORDS:
         return value.strip().lower() in TRUE_WORDS
-    raise OptionError('filters.%s must be true or false, not %r' % (key, value))
+    raise OptionError('filters.%s must be true or false, not %s' % (key, shown(value)))
 
 
 def _scalar_checks(values: dict) -> list:

@@ -15,13 +15,14 @@ from datetime import datetime, timezone
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError, shown
 from ansible_collections.ionos.activitylog.plugins.module_utils.filters import EntryFilter
 from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import format_time, resolve_window
 
 DEFAULT_API_URL = 'https://api.ionos.com'
 MAX_PAGE_SIZE = 1000
 MAX_CONCURRENCY = 32
+MAX_TIMEOUT = 3600
 
 ARGUMENT_SPEC = dict(
     token=dict(type='str', no_log=True, fallback=(env_fallback, ['IONOS_TOKEN'])),
@@ -55,7 +56,7 @@ class Settings:
         self.api_url = options.get('api_url') or DEFAULT_API_URL
         self.validate_certs = _boolean(options.get('validate_certs', True), 'validate_certs')
         self.ca_path = _readable_file(options.get('ca_path'), 'ca_path')
-        self.timeout = _positive_number(options.get('timeout', 30), 'timeout')
+        self.timeout = _positive_number(options.get('timeout', 30), 'timeout', MAX_TIMEOUT)
         self.retries = _int_in_range(options.get('retries', 5), 'retries', 0, 100)
         self.proxy = options.get('proxy') or None
         self.contract_numbers = _contract_numbers(options.get('contract_numbers'))
@@ -71,7 +72,7 @@ class Settings:
         self.query = _compile_query(options.get('query'))
         self.format = options.get('format') or 'normalized'
         if self.format not in ('normalized', 'raw'):
-            raise OptionError("format must be 'normalized' or 'raw', not %r" % (self.format,))
+            raise OptionError("format must be 'normalized' or 'raw', not %s" % shown(self.format))
         if self.username and not self.password and not self.token:
             raise OptionError('username is set but password is not: set password (or IONOS_PASSWORD), or use token')
 
@@ -90,6 +91,11 @@ def _credential(value, name: str) -> str | None:
     text = str(value).strip()
     if any(character in text for character in '\r\n\0'):
         raise OptionError('%s contains a line break or a NUL character inside it: check how it is read' % name)
+    try:
+        text.encode('latin-1')
+    except UnicodeEncodeError:
+        raise OptionError('%s contains characters that cannot be sent in an HTTP header (only Latin-1 can): check it for '
+                          'characters pasted by mistake' % name) from None
     return text or None
 
 
@@ -101,7 +107,7 @@ def _boolean(value, name: str) -> bool:
         return True
     if text in ('false', 'no', 'off', '0'):
         return False
-    raise OptionError('%s must be true or false, not %r' % (name, value))
+    raise OptionError('%s must be true or false, not %s' % (name, shown(value)))
 
 
 def _readable_file(value, name: str) -> str | None:
@@ -117,20 +123,20 @@ def _int_in_range(value, name: str, low: int, high: int | None) -> int:
         try:
             value = int(str(value).strip())
         except ValueError:
-            raise OptionError('%s must be a whole number, not %r' % (name, value)) from None
+            raise OptionError('%s must be a whole number, not %s' % (name, shown(value))) from None
     if value < low or (high is not None and value > high):
         bounds = 'from %d to %d' % (low, high) if high is not None else 'at least %d' % low
-        raise OptionError('%s must be %s, not %d' % (name, bounds, value))
+        raise OptionError('%s must be %s, not %s' % (name, bounds, shown(value)))
     return value
 
 
-def _positive_number(value, name: str) -> float:
+def _positive_number(value, name: str, most: float) -> float:
     try:
         number = float(value)
-    except (TypeError, ValueError):
-        raise OptionError('%s must be a number of seconds, not %r' % (name, value)) from None
-    if not math.isfinite(number) or number <= 0:
-        raise OptionError('%s must be a positive number of seconds, not %r' % (name, value))
+    except (TypeError, ValueError, OverflowError):
+        raise OptionError('%s must be a number of seconds, not %s' % (name, shown(value))) from None
+    if not math.isfinite(number) or not 0 < number <= most:
+        raise OptionError('%s must be a number of seconds above 0 and at most %g, not %s' % (name, most, shown(value)))
     return number
 
 
@@ -147,6 +153,19 @@ def _contract_numbers(value) -> list[int] | None:
     if not numbers:
         raise OptionError('contract_numbers is empty: leave it out to read every contract the credential can read')
     return numbers
+
+
+def apply_query(expression, activities):
+    """The compiled query applied to the entries; a query that fails on them (a type error, an unknown function) is
+    an OptionError naming the query, never the entries."""
+    import jmespath  # pylint: disable=import-outside-toplevel
+    try:
+        return expression.search(activities)
+    except jmespath.exceptions.JMESPathTypeError as error:
+        detail = '%s() takes %s, not %s' % (error.function_name, ' or '.join(error.expected_types), error.actual_type)
+    except jmespath.exceptions.JMESPathError as error:
+        detail = shown(str(error))
+    raise OptionError('query %s failed on the entries: %s; test it on the entries without query first' % (shown(expression.expression), detail))
 
 
 def _compile_query(expression):

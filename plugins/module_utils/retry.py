@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """When and how long to retry, how many retries a run may spend, and how many requests may run at once.
 
-Pure logic: nothing here sleeps except ``ConcurrencyGate`` (which blocks a thread until a request slot is free;
-the client waits out the delays itself, so that a failing run can wake its sleeping retries). Randomness and the clock are
+Pure logic: nothing here sleeps except ``ConcurrencyGate`` (which blocks a thread until a request slot is free and
+a rate-limit pause is over; the client waits out its own retry delays, so that a failing run can wake them). Randomness and the clock are
 injectable, so the tests pin the numbers.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import random
 import threading
+import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
@@ -102,19 +103,32 @@ class RetryBudget:
 
 
 class ConcurrencyGate:
-    """At most ``current`` requests at once, ``current`` adapting AIMD-style between 1 and ``limit``.
+    """At most ``current`` requests at once, and after a 429 no faster than the API allows.
 
-    ``on_throttled`` (a 429) halves it at once; ``limit`` consecutive ``on_success`` calls raise it by one. Use
-    the gate as a context manager around each request; entering blocks until a slot is free.
+    ``current`` adapts AIMD-style between 1 and ``limit``: ``on_throttled`` (a 429) halves it at once; ``limit``
+    consecutive ``on_success`` calls raise it by one. A 429 also pauses every thread until its Retry-After has
+    passed (not only the one that got it, which would leave the others to exhaust the bucket again) and paces request
+    starts: an interval that doubles on each 429 and shrinks by 2 % on each success, until it is negligible. Under a
+    steady rate limit the interval settles near the allowed one, at a 429 every few dozen requests, instead of a
+    storm of 429s that ends the run. Use the gate as a
+    context manager around each request; entering blocks until a slot is free and the pause and pace allow.
     """
 
-    def __init__(self, limit: int):
+    MAX_INTERVAL = 10.0
+    EASE = 0.98
+
+    def __init__(self, limit: int, min_interval: float = 0.05, clock=None):
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise OptionError('concurrency must be a whole number of at least 1, not %r' % (limit,))
         self.limit = limit
         self._current = limit
         self._active = 0
         self._successes = 0
+        self.min_interval = min_interval
+        self._interval = 0.0
+        self._not_before = 0.0
+        self._closed = False
+        self._clock = clock or time.monotonic
         self._condition = threading.Condition()
 
     @property
@@ -125,15 +139,32 @@ class ConcurrencyGate:
     def active(self) -> int:
         return self._active
 
+    @property
+    def interval(self) -> float:
+        """Seconds between request starts while pacing (0.0: not pacing)."""
+        return self._interval
+
     def acquire(self) -> None:
+        """Wait for a free slot, the end of a pause and the pace; returns at once once the gate is closed."""
         with self._condition:
-            while self._active >= self._current:
-                self._condition.wait()
+            while not self._closed:
+                wait = self._not_before - self._clock()
+                if self._active < self._current and wait <= 0:
+                    break
+                self._condition.wait(wait if wait > 0 else None)
             self._active += 1
+            if self._interval:
+                self._not_before = max(self._not_before, self._clock() + self._interval)
 
     def release(self) -> None:
         with self._condition:
             self._active -= 1
+            self._condition.notify_all()
+
+    def close(self) -> None:
+        """Let every waiting thread through at once (the run is stopping: they will not send)."""
+        with self._condition:
+            self._closed = True
             self._condition.notify_all()
 
     def __enter__(self) -> ConcurrencyGate:
@@ -143,15 +174,22 @@ class ConcurrencyGate:
     def __exit__(self, *exc_info) -> None:
         self.release()
 
-    def on_throttled(self) -> None:
-        """The API said 429: halve the requests in flight (never below 1) and restart the success streak."""
+    def on_throttled(self, pause: float = 0.0) -> None:
+        """The API said 429: halve the requests in flight (never below 1), restart the success streak, pace the
+        starts and hold every request back for ``pause`` seconds (the Retry-After)."""
         with self._condition:
             self._current = max(1, self._current // 2)
             self._successes = 0
+            self._interval = min(self.MAX_INTERVAL, max(self.min_interval, self._interval * 2))
+            self._not_before = max(self._not_before, self._clock() + max(0.0, pause))
 
     def on_success(self) -> None:
-        """One more success in a row; after ``limit`` of them, allow one more request at once (up to ``limit``)."""
+        """One more success in a row: the pace eases; after ``limit`` of them, allow one more request at once (up to
+        ``limit``)."""
         with self._condition:
+            if self._interval:
+                eased = self._interval * self.EASE
+                self._interval = eased if eased >= self.min_interval / 2 else 0.0
             if self._current >= self.limit:
                 self._successes = 0
                 return
@@ -194,6 +232,12 @@ class RetryPolicy:
         if attempt >= self.retries:
             return False
         return self.budget is None or self.budget.take()
+
+    def pause(self, retry_after) -> float:
+        """Seconds a Retry-After value (seconds or an HTTP date) asks every request to wait, at most
+        ``retry_after_cap``; 0.0 when there is none or it is garbage."""
+        waited = parse_retry_after(retry_after, self._clock()) if retry_after is not None else None
+        return 0.0 if waited is None else min(self.retry_after_cap, waited)
 
     def delay(self, attempt: int, retry_after=None) -> float:
         """Seconds to wait before retrying the failed ``attempt`` (0-based).

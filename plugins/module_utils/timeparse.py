@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError, shown
 
 UTC = timezone.utc
 
@@ -55,7 +55,7 @@ def parse_time(value, now: datetime, name: str = 'time') -> datetime:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if not isinstance(value, str):
-        raise OptionError('%s must be a string, not %s (%r): %s' % (name, type(value).__name__, value, ACCEPTED_FORMS))
+        raise OptionError('%s must be a string, not %s (%s): %s' % (name, type(value).__name__, shown(value), ACCEPTED_FORMS))
     text = value.strip()
     if not text:
         raise OptionError('%s is empty: %s' % (name, ACCEPTED_FORMS))

@@ -8,12 +8,15 @@ test). A runner whose entries differ from the ground truth shows WRONG and no ti
 
 from __future__ import annotations
 
-RUNNERS = ('baseline', 'lookup', 'module')
+from bench_runners import RUNNERS
+
 NOT_APPLICABLE = 'n/a (window > result window)'
 FOOTER = """\
+lookup: the lookup inline where its entries are used (counted in the same template); lookup_kept: set_fact of it (the
+  lookup plus what ansible-core spends storing its result); module: register.
 wall s: the whole runner process, interpreter start included; every figure is the median over the runner's runs
-  (runs: how many; --budget may have skipped rounds after the first). task s: the fetch alone - for lookup and
-  module the fetch task, from its start to its result in the controller (bench_timing callback), for the baseline
+  (runs: how many; --budget may have skipped rounds after the first). task s: the fetch alone - for the playbooks
+  the fetch task, from its start to its result in the controller (bench_timing callback), for the baseline
   its loop, interpreter start excluded; entries/s and every ratio use task s. requests: API requests the emulator
   counted. CPU s (user + system) and peak RSS: os.wait4 of the runner, including the descendants it waited for
   (ansible-playbook's workers, the module's interpreter). MB = 10^6 bytes."""
@@ -62,12 +65,18 @@ def task_seconds(case: dict, runner: str):
 
 
 def ratios(case: dict) -> dict:
-    baseline, lookup, module = (task_seconds(case, name) for name in RUNNERS)
+    """module/lookup_kept compares like with like: both keep the entries in a variable (register, set_fact)."""
+    baseline, lookup, kept, module = (task_seconds(case, name) for name in RUNNERS)
     floor = case['floor']['floor_s']
+
+    def ratio(top, bottom):
+        return top / bottom if top and bottom else None
     return {
-        'lookup/baseline': lookup / baseline if lookup and baseline else None,
-        'lookup/floor': lookup / floor if lookup and floor else None,
-        'module/lookup': module / lookup if module and lookup else None,
+        'lookup/baseline': ratio(lookup, baseline),
+        'lookup/floor': ratio(lookup, floor),
+        'lookup_kept/lookup': ratio(kept, lookup),
+        'module/lookup_kept': ratio(module, kept),
+        'module/lookup': ratio(module, lookup),
         'lookup_rss/compact_json': (case['runners']['lookup']['median']['rss_mb'] * 1e6 / case['compact_json_bytes']
                                     if lookup and case.get('compact_json_bytes') else None),
     }
@@ -129,8 +138,9 @@ def targets(cases: list) -> list:
         return rss <= 4 * compact, 'peak RSS %.0f MB / compact JSON %.0f MB = %.2fx' % (rss, compact, rss / compact)
 
     def module_vs_lookup(case):
-        look, mod = _need(case, 'lookup'), _need(case, 'module')
-        return mod <= 2 * look, 'module %.2f s / lookup %.2f s = %.2fx' % (mod, look, mod / look)
+        kept, mod, look = _need(case, 'lookup_kept'), _need(case, 'module'), _need(case, 'lookup')
+        return mod <= 2 * kept, 'module %.2f s / lookup_kept %.2f s = %.2fx (module / inline lookup %.2f s = %.2fx)' % (
+            mod, kept, mod / kept, look, mod / look)
 
     found = [_target(results, '9k-40ms', 'lookup >= 3x faster than baseline', faster),
              _target(results, '9k-40ms', 'lookup <= 1.3x floor', near_floor(1.3))]
@@ -138,7 +148,7 @@ def targets(cases: list) -> list:
     for name in ('200k-0ms', '200k-40ms'):
         found.append(_target(results, name, 'lookup completes, <= 1.5x floor (baseline %s)' % NOT_APPLICABLE, near_floor(1.5)))
         found.append(_target(results, name, 'lookup peak RSS <= 4x compact JSON of its entries', memory))
-    found.append(_target(results, '50k-0ms', 'module <= 2x lookup', module_vs_lookup))
+    found.append(_target(results, '50k-0ms', 'module <= 2x lookup (both keeping the entries: register vs set_fact)', module_vs_lookup))
     return found
 
 

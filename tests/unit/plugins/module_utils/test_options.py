@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.client import base_url, user_agent, without_userinfo
-from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, OptionError
 from ansible_collections.ionos.activitylog.plugins.module_utils.options import ARGUMENT_SPEC, settings_from_options
 
 NOW = datetime(2026, 11, 26, 12, 30, 45, tzinfo=timezone.utc)
@@ -37,7 +37,7 @@ def test_defaults_read_the_last_day():
     ({'concurrency': 33}, 'concurrency must be from 1 to 32, not 33'),
     ({'retries': -1}, 'retries must be from 0 to 100, not -1'),
     ({'max_items': 0}, 'max_items must be at least 1, not 0'),
-    ({'timeout': 0}, 'timeout must be a positive number of seconds'),
+    ({'timeout': 0}, 'timeout must be a number of seconds above 0 and at most 3600'),
     ({'timeout': 'soon'}, "timeout must be a number of seconds, not 'soon'"),
     ({'contract_numbers': ['abc']}, "contract_numbers must be a whole number, not 'abc'"),
     ({'contract_numbers': [0]}, 'contract_numbers must be at least 1, not 0'),
@@ -87,6 +87,14 @@ def test_api_url_forms(given):
 
 def test_api_url_keeps_a_scheme_and_port():
     assert base_url('http://127.0.0.1:8765') == 'http://127.0.0.1:8765/activitylog/v1'
+
+
+@pytest.mark.parametrize('given', ['http://', 'http://[::1', 'ftp://api.ionos.com', 'https://user:secret@host:0', 'https://:443'])
+def test_api_urls_without_a_usable_host_are_refused_clearly(given):
+    with pytest.raises(ApiError) as caught:
+        base_url(given)
+    assert 'is not a usable URL: give it as https://host[:port]' in str(caught.value)
+    assert 'secret' not in str(caught.value)
 
 
 def test_user_agent_names_the_collection_version_of_galaxy_yml():

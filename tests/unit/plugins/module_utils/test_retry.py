@@ -317,7 +317,7 @@ def test_gate_bounds_requests_in_flight_across_threads():
 
 
 def test_gate_after_throttling_lets_only_current_through():
-    gate = ConcurrencyGate(8)
+    gate = ConcurrencyGate(8, min_interval=0.001)
     gate.on_throttled()
     gate.on_throttled()
     gate.on_throttled()
@@ -406,3 +406,74 @@ def test_gate_feedback_from_many_threads_stays_in_bounds():
     for dummy in range(6 * 6):
         gate.on_success()
     assert gate.current == 6
+
+
+def wait_for_slot(gate: ConcurrencyGate) -> float:
+    """Seconds another thread waits to enter ``gate``."""
+    took = []
+
+    def enter():
+        started = time.monotonic()
+        with gate:
+            took.append(time.monotonic() - started)
+    thread = threading.Thread(target=enter)
+    thread.start()
+    thread.join(10)
+    assert took, 'the thread never entered the gate'
+    return took[0]
+
+
+def test_a_429_pauses_every_thread_for_its_retry_after():
+    gate = ConcurrencyGate(4)
+    assert wait_for_slot(gate) < 0.1
+    gate.on_throttled(pause=0.4)
+    assert gate.current == 2
+    assert 0.35 <= wait_for_slot(gate) < 2
+
+
+def test_after_a_429_request_starts_are_paced_and_the_pace_eases_off():
+    gate = ConcurrencyGate(4, min_interval=0.1)
+    assert gate.interval == 0.0
+    gate.on_throttled()
+    gate.on_throttled()
+    assert gate.interval == pytest.approx(0.2)
+    with gate:
+        pass
+    assert 0.15 <= wait_for_slot(gate) < 2
+    for dummy in range(34):
+        gate.on_success()
+    assert gate.interval == pytest.approx(0.2 * 0.98 ** 34)
+    for dummy in range(100):
+        gate.on_success()
+    assert gate.interval == 0.0
+    with gate:
+        pass
+    assert wait_for_slot(gate) < 0.1
+
+
+def test_the_pace_is_capped():
+    gate = ConcurrencyGate(2, min_interval=1.0)
+    for dummy in range(20):
+        gate.on_throttled()
+    assert gate.interval == ConcurrencyGate.MAX_INTERVAL
+
+
+def test_closing_the_gate_lets_waiting_threads_through_at_once():
+    gate = ConcurrencyGate(1)
+    gate.on_throttled(pause=30)
+    entered = threading.Event()
+
+    def enter():
+        with gate:
+            entered.set()
+    thread = threading.Thread(target=enter)
+    thread.start()
+    assert not entered.wait(0.1)
+    gate.close()
+    assert entered.wait(5)
+    thread.join(5)
+
+
+@pytest.mark.parametrize('value, expected', [('3', 3.0), (2.5, 2.5), ('120', 60.0), (None, 0.0), ('soon', 0.0), ('-1', 0.0)])
+def test_pause_is_the_capped_retry_after(value, expected):
+    assert RetryPolicy(retry_after_cap=60).pause(value) == expected
