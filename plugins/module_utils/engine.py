@@ -58,7 +58,7 @@ class Slice:
 class Outcome:
     """What one request gives the main thread."""
 
-    def __init__(self, piece: Slice, hits=(), tasks=(), first=False, split=None, changed_total=None, recount=None):
+    def __init__(self, piece: Slice, hits=(), tasks=(), first=False, split=None, changed_total=None, recount=None, requests=0):
         self.piece = piece
         self.first = first
         self.hits = hits
@@ -66,14 +66,16 @@ class Outcome:
         self.split = split
         self.changed_total = changed_total
         self.recount = recount
+        self.requests = requests  # requests started when this page arrived (taken in the worker, not when merged)
 
 
 class Read:
     """The read of one slice in progress: its entries so far and the pages still to come."""
 
-    def __init__(self, hits: list, pages: int):
+    def __init__(self, hits: list, pages: int, requests: int):
         self.hits = list(hits)
         self.pages = pages
+        self.requests = requests
 
 
 class RunResult:
@@ -210,7 +212,8 @@ class Engine:
         if len(items) != min(self.settings.page_size, total):
             return Outcome(piece, changed_total=total, first=True)
         pages = page_plan(total, self.settings.page_size, self.result_window, self.settings.page_size)
-        return Outcome(piece, self._convert(items, piece), [(self._page, piece, offset, limit) for offset, limit in pages], first=True)
+        return Outcome(piece, self._convert(items, piece), [(self._page, piece, offset, limit) for offset, limit in pages], first=True,
+                       requests=self.client.stats.requests)
 
     def _page(self, piece: Slice, offset: int, limit: int) -> Outcome:
         if piece not in self._reads:
@@ -220,7 +223,7 @@ class Engine:
         items = read_hits(body)
         if total != piece.total or len(items) != min(limit, piece.total - offset):
             return Outcome(piece, changed_total=total if total is not None else -1)
-        return Outcome(piece, self._convert(items, piece))
+        return Outcome(piece, self._convert(items, piece), requests=self.client.stats.requests)
 
     def _recount(self, piece: Slice) -> Outcome:
         body = self.client.get_json('/contracts/%d' % piece.contract, piece.params(0, 1), piece.contract)
@@ -252,7 +255,7 @@ class Engine:
                 return []  # another page of this read noticed first
             return self._reread(piece, outcome.changed_total)
         if outcome.first:
-            read = Read(outcome.hits, len(outcome.tasks))
+            read = Read(outcome.hits, len(outcome.tasks), outcome.requests)
             if outcome.tasks:
                 self._reads[piece] = read
         else:
@@ -261,6 +264,7 @@ class Engine:
                 return []  # a page of a voided read
             read.hits.extend(outcome.hits)
             read.pages -= 1
+            read.requests = max(read.requests, outcome.requests)
         if read.pages == 0:
             return list(outcome.tasks) + self._commit(piece, read, atomic=outcome.first)
         return list(outcome.tasks)
@@ -289,7 +293,7 @@ class Engine:
                 self._seen[ident] = (entry, source)
                 added.append(ident)
         piece.added = added
-        piece.read_by = self.client.stats.requests
+        piece.read_by = read.requests
         self._committed.append(piece)
         return []
 
