@@ -61,10 +61,10 @@ from ansible.utils.display import Display
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.activity import fetch_activity
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ActivityLogError
-from ansible_collections.ionos.activitylog.plugins.module_utils.options import ARGUMENT_SPEC
+from ansible_collections.ionos.activitylog.plugins.module_utils.options import ALIASES, ARGUMENT_SPEC
 
 display = Display()
-KNOWN_OPTIONS = frozenset(ARGUMENT_SPEC) | frozenset(alias for spec in ARGUMENT_SPEC.values() for alias in spec.get('aliases', ()))
+KNOWN_OPTIONS = frozenset(ARGUMENT_SPEC) | frozenset(ALIASES)
 
 
 class LookupModule(LookupBase):

@@ -44,6 +44,8 @@ ARGUMENT_SPEC = dict(
     query=dict(type='str'),
     format=dict(type='str', choices=['normalized', 'raw'], default='normalized'),
 )
+# alias -> option name, for the callers that resolve names themselves (the lookup's keywords, the EDA source's args)
+ALIASES = {alias: name for name, spec in ARGUMENT_SPEC.items() for alias in spec.get('aliases', ())}
 
 
 class Settings:

@@ -4,8 +4,8 @@
 """When and how long to retry, how many retries a run may spend, and how many requests may run at once.
 
 Pure logic: nothing here sleeps except ``ConcurrencyGate`` (which blocks a thread until a request slot is free and
-a rate-limit pause is over; the client waits out its own retry delays, so that a failing run can wake them). Randomness and the clock are
-injectable, so the tests pin the numbers.
+a rate-limit pause is over; the client waits out its own retry delays, so that a failing run can wake them).
+Randomness and the clock are injectable, so the tests pin the numbers.
 """
 
 from __future__ import annotations
@@ -110,8 +110,8 @@ class ConcurrencyGate:
     passed (not only the one that got it, which would leave the others to exhaust the bucket again) and paces request
     starts: an interval that doubles on each 429 and shrinks by 2 % on each success, until it is negligible. Under a
     steady rate limit the interval settles near the allowed one, at a 429 every few dozen requests, instead of a
-    storm of 429s that ends the run. Use the gate as a
-    context manager around each request; entering blocks until a slot is free and the pause and pace allow.
+    storm of 429s that ends the run. Use the gate as a context manager around each request; entering blocks until a
+    slot is free and the pause and pace allow.
     """
 
     MAX_INTERVAL = 10.0
@@ -233,10 +233,13 @@ class RetryPolicy:
             return False
         return self.budget is None or self.budget.take()
 
+    def _retry_after(self, value) -> float | None:
+        """Seconds of a Retry-After value (seconds or an HTTP date); None when there is none or it is garbage."""
+        return parse_retry_after(value, self._clock()) if value is not None else None
+
     def pause(self, retry_after) -> float:
-        """Seconds a Retry-After value (seconds or an HTTP date) asks every request to wait, at most
-        ``retry_after_cap``; 0.0 when there is none or it is garbage."""
-        waited = parse_retry_after(retry_after, self._clock()) if retry_after is not None else None
+        """Seconds a Retry-After value asks every request to wait, at most ``retry_after_cap``; 0.0 without one."""
+        waited = self._retry_after(retry_after)
         return 0.0 if waited is None else min(self.retry_after_cap, waited)
 
     def delay(self, attempt: int, retry_after=None) -> float:
@@ -246,7 +249,7 @@ class RetryPolicy:
         "0" does not make every thread retry in the same instant), and at most ``retry_after_cap``; otherwise a
         full-jitter exponential backoff.
         """
-        waited = parse_retry_after(retry_after, self._clock()) if retry_after is not None else None
+        waited = self._retry_after(retry_after)
         if waited is not None:
             return min(self.retry_after_cap, max(waited, self.rng.uniform(0.0, min(self.base, 1.0))))
         ceiling = min(self.cap, self.base * 2.0 ** min(max(attempt, 0), 64))

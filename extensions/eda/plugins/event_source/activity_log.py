@@ -239,7 +239,6 @@ class SourceConfig:
 
 def _canonical_names(args: dict) -> dict:
     """Aliases resolved, ansible-rulebook's own ``eda_*`` arguments dropped, unknown names refused."""
-    aliases = {alias: name for name, spec in _options.ARGUMENT_SPEC.items() for alias in spec.get('aliases', ())}
     known = set(FETCH_OPTIONS) | set(DEFAULTS) | {'filters'}
     result = {}
     for key, value in args.items():
@@ -247,7 +246,7 @@ def _canonical_names(args: dict) -> dict:
             continue
         if key in NOT_FOR_EVENTS:
             raise OptionError('%s is not an option of the event source: %s' % (key, NOT_FOR_EVENTS[key]))
-        name = aliases.get(key, key)
+        name = _options.ALIASES.get(key, key)
         if name not in known:
             raise OptionError('unknown option %r of ionos.activitylog.activity_log; the options are: %s' % (key, ', '.join(sorted(known))))
         if name in result:
