@@ -53,7 +53,7 @@ class Settings:
 
     def __init__(self, options: dict, now: datetime):
         self.token = _credential(options.get('token'), 'token')
-        self.username = options.get('username') or None
+        self.username = _credential(options.get('username'), 'username')
         self.password = _credential(options.get('password'), 'password')
         self.api_url = options.get('api_url') or DEFAULT_API_URL
         self.validate_certs = _boolean(options.get('validate_certs', True), 'validate_certs')
@@ -87,7 +87,8 @@ def settings_from_options(options: dict, now: datetime | None = None) -> Setting
 
 
 def _credential(value, name: str) -> str | None:
-    """A token or password without the line break a file or a vault often leaves at its end."""
+    """A token, user name or password without the line break a file or a vault often leaves at its end; each goes
+    into an HTTP header, so only Latin-1 characters can be sent."""
     if value is None:
         return None
     text = str(value).strip()

@@ -49,6 +49,9 @@ def test_defaults_read_the_last_day():
     ({'end': '2026-11-26T12:30:46Z'}, 'end 2026-11-26T12:30:46.000Z is in the future'),
     ({'end': '2027-01-01'}, 'is in the future'),
     ({'token': 'abc\ndef'}, 'token contains a line break'),
+    ({'token': 'tök€n'}, 'token contains characters that cannot be sent in an HTTP header (only Latin-1 can)'),
+    ({'username': 'jörg€', 'password': 'pw'}, 'username contains characters that cannot be sent in an HTTP header'),
+    ({'username': 'someone', 'password': 'pässwörd€'}, 'password contains characters that cannot be sent in an HTTP header'),
     ({'validate_certs': 'maybe'}, "validate_certs must be true or false, not 'maybe'"),
     ({'ca_path': '/nonexistent/ca.pem'}, 'ca_path /nonexistent/ca.pem is not a readable file'),
 ])
