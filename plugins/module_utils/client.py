@@ -196,7 +196,8 @@ class ActivityLogClient:
                 return None, json.loads(response.content)
             except ValueError:
                 return ApiError(unusable_body_message(response)), None
-        return ApiError(status_message(status, api_messages(response), contract, self.shown), status), None
+        detail = api_messages(response)
+        return ApiError(status_message(status, detail, contract, self.shown), status, detail), None
 
 
 def api_messages(response) -> str:

@@ -37,12 +37,14 @@ class OptionError(ActivityLogError):
 class ApiError(ActivityLogError):
     """The API answered with an error status, or its answer could not be used.
 
-    ``status`` is the HTTP status (None for transport failures and unusable bodies).
+    ``status`` is the HTTP status (None for transport failures and unusable bodies); ``detail`` the API's own
+    words from the error body, which the engine reads for hints (a result window, a range cap).
     """
 
-    def __init__(self, message: str, status: int | None = None):
+    def __init__(self, message: str, status: int | None = None, detail: str = ''):
         super().__init__(message)
         self.status = status
+        self.detail = detail
 
 
 class IncompleteResultError(ActivityLogError):
