@@ -31,7 +31,7 @@ def fetch_activity(options: dict, now=None) -> dict:
         client.close()
         if collecting:
             gc.enable()
-    warnings = list(run.warnings)
+    warnings = list(client.warnings) + list(run.warnings)  # the client's: what api_url lost (a path)
     if not settings.validate_certs:
         warnings.insert(0, TLS_OFF_WARNING)
     index = 2 if settings.format == 'raw' else 1
@@ -47,6 +47,6 @@ def fetch_activity(options: dict, now=None) -> dict:
         'contracts': run.contracts,
         'window': {'start': run.window[0], 'end': run.window[1]},
         'stats': {'requests': client.stats.requests, 'retries': client.stats.retries, 'slices': run.slices,
-                  'seconds': round(run.seconds, 3)},
+                  'seconds': round(run.seconds, 3), **run.paging},
         'warnings': warnings,
     }

@@ -30,10 +30,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, IncompleteResultError
 from ansible_collections.ionos.activitylog.plugins.module_utils.normalize import entry_id, normalize_entry, source_of
-from ansible_collections.ionos.activitylog.plugins.module_utils.planner import page_plan, split_window
+from ansible_collections.ionos.activitylog.plugins.module_utils.paging import ASSUMED_RESULT_WINDOW, Paging
+from ansible_collections.ionos.activitylog.plugins.module_utils.planner import page_plan, range_chunks, split_window
 from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import format_api_time, format_time
 
-RESULT_WINDOW = 10000
 MAX_ATOMIC_ATTEMPTS = 3
 RECOUNTS = 2
 
@@ -47,35 +47,124 @@ class Slice:
         self.end = end
         self.attempt = attempt
         self.total = None
+        self.counted = 0
         self.repeated = 0
         self.added = ()
         self.read_by = 0
+
+    def again(self, attempt: int | None = None) -> Slice:
+        """The same range as a new slice: pages of an earlier read of it can never be mistaken for the new read's."""
+        return Slice(self.contract, self.start, self.end, self.attempt if attempt is None else attempt)
 
     def params(self, offset: int, limit: int) -> dict:
         return {'dateStart': format_api_time(self.start), 'dateEnd': format_api_time(self.end), 'offset': offset, 'limit': limit}
 
 
-class Outcome:
-    """What one request gives the main thread."""
+# What one request gives the main thread: one small type per kind of answer.
 
-    def __init__(self, piece: Slice, hits=(), tasks=(), first=False, split=None, changed_total=None, recount=None, requests=0):
+class Outcome:
+    """Base: the slice the request was for."""
+
+    def __init__(self, piece: Slice):
         self.piece = piece
-        self.first = first
+
+
+class Split(Outcome):
+    """The slice holds more than one read can page through: read these parts instead."""
+
+    def __init__(self, piece: Slice, parts: list):
+        super().__init__(piece)
+        self.parts = parts
+
+
+class FirstPage(Outcome):
+    """The first page of a slice: its total and its first hits."""
+
+    def __init__(self, piece: Slice, total: int, hits: list, requests: int):
+        super().__init__(piece)
+        self.total = total
         self.hits = hits
-        self.tasks = tasks
-        self.split = split
-        self.changed_total = changed_total
-        self.recount = recount
+        self.requests = requests
+
+
+class Page(Outcome):
+    """A further page that fits the read it belongs to."""
+
+    def __init__(self, piece: Slice, scheme, hits: list, reach: int, requests: int):
+        super().__init__(piece)
+        self.scheme = scheme
+        self.hits = hits
+        self.reach = reach
         self.requests = requests  # requests started when this page arrived (taken in the worker, not when merged)
+
+
+class Changed(Outcome):
+    """The slice's total changed since its first page: entries arrived (or left) while it was read."""
+
+    def __init__(self, piece: Slice, total: int):
+        super().__init__(piece)
+        self.total = total
+
+
+class Miscounted(Outcome):
+    """A further page with the same total but not the number of hits its offset promised."""
+
+    def __init__(self, piece: Slice, scheme):
+        super().__init__(piece)
+        self.scheme = scheme
+
+
+class Refused(Outcome):
+    """A 400 for a page of the slice starting at hit ``first_hit`` with ``limit``."""
+
+    def __init__(self, piece: Slice, scheme, first_hit: int, limit: int, error: ApiError):
+        super().__init__(piece)
+        self.scheme = scheme
+        self.first_hit = first_hit
+        self.limit = limit
+        self.error = error
+
+
+class Skipped(Outcome):
+    """A page of a read that was dropped before the page was sent."""
+
+
+class Recount(Outcome):
+    """A read slice counted again (-1 when the answer had no usable total)."""
+
+    def __init__(self, piece: Slice, total: int):
+        super().__init__(piece)
+        self.total = total
+
+
+class ModeProbe(Outcome):
+    """The answer to one page far past the slice's end if ``offset`` counts hits, but not if it counts pages."""
+
+    def __init__(self, piece: Slice, total, hits: int, refused: bool, cause: Refused | None):
+        super().__init__(piece)
+        self.total = total
+        self.hits = hits
+        self.refused = refused
+        self.cause = cause
+
+
+class LimitProbe(Outcome):
+    """Whether the slice's range is accepted with a limit of one after ``cause`` (a 400 at offset 0)."""
+
+    def __init__(self, piece: Slice, accepted: bool, cause: Refused):
+        super().__init__(piece)
+        self.accepted = accepted
+        self.cause = cause
 
 
 class Read:
     """The read of one slice in progress: its entries so far and the pages still to come."""
 
-    def __init__(self, hits: list, pages: int, requests: int):
+    def __init__(self, hits: list, pages: int, requests: int, scheme):
         self.hits = list(hits)
         self.pages = pages
         self.requests = requests
+        self.scheme = scheme
 
 
 class RunResult:
@@ -91,6 +180,7 @@ class RunResult:
         self.warnings = []
         self.window = None
         self.seconds = 0.0
+        self.paging = {}
 
 
 def read_total(body) -> tuple[int | None, bool]:
@@ -122,10 +212,10 @@ def read_hits(body) -> list:
 class Engine:
     """One run over ``settings`` (an options.Settings) with ``client`` (a client.ActivityLogClient)."""
 
-    def __init__(self, client, settings, result_window: int = RESULT_WINDOW):
+    def __init__(self, client, settings, result_window: int = ASSUMED_RESULT_WINDOW):
         self.client = client
         self.settings = settings
-        self.result_window = result_window
+        self.paging = Paging(settings.page_size, result_window)
         self.result = RunResult()
         self._seen = {}
         self._total = 0
@@ -133,13 +223,16 @@ class Engine:
         self._reads = {}
         self._committed = []
         self._late = 0
+        self._probing = False
+        self._parked = []
 
     def run(self) -> RunResult:
         started = time.monotonic()
         contracts = self.settings.contract_numbers or self.list_contracts()
         self.result.contracts = contracts
+        ranges = range_chunks(self.settings.start, self.settings.end, self.paging.max_range)
         with ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix='activitylog') as pool:
-            self._drain(pool, [(self._first_page, Slice(contract, self.settings.start, self.settings.end)) for contract in contracts])
+            self._drain(pool, [self._first(Slice(contract, start, end)) for contract in contracts for start, end in ranges])
             for dummy in range(RECOUNTS):
                 pieces, self._committed, late = self._committed, [], self._late
                 requests = self.client.stats.requests
@@ -196,39 +289,69 @@ class Engine:
             raise ApiError('The credential can read no contract (/contracts is empty): check that the token belongs to the right user.')
         return numbers
 
-    # Worker side: HTTP, JSON, normalization; each returns an Outcome.
+    # Worker side: HTTP, JSON, normalization; each returns an Outcome and changes no state of the run.
 
-    def _first_page(self, piece: Slice) -> Outcome:
-        body = self.client.get_json('/contracts/%d' % piece.contract, piece.params(0, self.settings.page_size), piece.contract)
+    def _get(self, piece: Slice, offset: int, limit: int):
+        return self.client.get_json('/contracts/%d' % piece.contract, piece.params(offset, limit), piece.contract)
+
+    def _first_page(self, piece: Slice, limit: int, capacity: int) -> Outcome:
+        try:
+            body = self._get(piece, 0, limit)
+        except ApiError as error:
+            if error.status != 400:
+                raise
+            return Refused(piece, None, 0, limit, error)
         total, exact = read_total(body)
         if total is None:
             raise ApiError('The API answered without hits.total for contract %d, so the pages to read cannot be planned.' % piece.contract)
-        if not exact or total >= self.result_window:
+        if not exact or total >= capacity:
             # A total at the result window may be a capped count (Elasticsearch counts "at least" that many).
-            estimate = total if total > self.result_window else self.result_window * 2
-            return Outcome(piece, split=split_window(piece.start, piece.end, estimate, self.result_window))
-        piece.total = total
-        items = read_hits(body)
-        if len(items) != min(self.settings.page_size, total):
-            return Outcome(piece, changed_total=total, first=True)
-        pages = page_plan(total, self.settings.page_size, self.result_window, self.settings.page_size)
-        return Outcome(piece, self._convert(items, piece), [(self._page, piece, offset, limit) for offset, limit in pages], first=True,
-                       requests=self.client.stats.requests)
+            estimate = total if total > capacity else capacity * 2
+            return Split(piece, split_window(piece.start, piece.end, estimate, capacity))
+        return FirstPage(piece, total, self._convert(read_hits(body), piece), self.client.stats.requests)
 
-    def _page(self, piece: Slice, offset: int, limit: int) -> Outcome:
+    def _page(self, piece: Slice, scheme, first_hit: int, limit: int) -> Outcome:
         if piece not in self._reads:
-            return Outcome(piece)  # the read of this slice was voided: the page would be stale
-        body = self.client.get_json('/contracts/%d' % piece.contract, piece.params(offset, limit), piece.contract)
+            return Skipped(piece)  # the read of this slice was dropped: the page would be stale
+        try:
+            body = self._get(piece, scheme.offset(first_hit), limit)
+        except ApiError as error:
+            if error.status != 400:
+                raise
+            return Refused(piece, scheme, first_hit, limit, error)
         total, _exact = read_total(body)
         items = read_hits(body)
-        if total != piece.total or len(items) != min(limit, piece.total - offset):
-            return Outcome(piece, changed_total=total if total is not None else -1)
-        return Outcome(piece, self._convert(items, piece), requests=self.client.stats.requests)
+        if total != piece.total:
+            return Changed(piece, total if total is not None else -1)
+        if len(items) != min(limit, piece.total - first_hit):
+            return Miscounted(piece, scheme)
+        return Page(piece, scheme, self._convert(items, piece), first_hit + limit, self.client.stats.requests)
 
     def _recount(self, piece: Slice) -> Outcome:
-        body = self.client.get_json('/contracts/%d' % piece.contract, piece.params(0, 1), piece.contract)
+        total, _exact = read_total(self._get(piece, 0, 1))
+        return Recount(piece, -1 if total is None else total)
+
+    def _probe_mode(self, piece: Slice, scheme, cause: Refused | None) -> Outcome:
+        """One page at an offset past the last page if offset counts hits, which reaches past every hit if it counts pages."""
+        pages = -(-piece.total // scheme.page_size)
+        offset = pages + 1 if piece.total > pages + 1 else pages
+        try:
+            body = self._get(piece, offset, scheme.page_size)
+        except ApiError as error:
+            if error.status != 400:
+                raise
+            return ModeProbe(piece, piece.total, 0, True, cause)
         total, _exact = read_total(body)
-        return Outcome(piece, recount=-1 if total is None else total)
+        return ModeProbe(piece, total, len(read_hits(body)), False, cause)
+
+    def _probe_limit(self, piece: Slice, cause: Refused) -> Outcome:
+        try:
+            self._get(piece, 0, 1)
+        except ApiError as error:
+            if error.status != 400:
+                raise
+            return LimitProbe(piece, False, cause)
+        return LimitProbe(piece, True, cause)
 
     def _convert(self, items: list, piece: Slice) -> list:
         """(id, normalized entry, raw source) per hit; the raw source only for format=raw, since it doubles the memory."""
@@ -243,50 +366,183 @@ class Engine:
 
     # Main-thread side: the state of the run.
 
+    def _first(self, piece: Slice) -> tuple:
+        return (self._first_page, piece, self.paging.page_size, self.paging.capacity())
+
     def _merge(self, outcome: Outcome) -> list:
         """Follow-up tasks for an outcome; entries are kept only when the read of their slice completes."""
+        return self._HANDLERS[type(outcome)](self, outcome)
+
+    def _on_split(self, outcome: Split) -> list:
+        self.paging.window_met = True
+        return [self._first(Slice(outcome.piece.contract, start, end)) for start, end in outcome.parts]
+
+    def _on_first_page(self, outcome: FirstPage) -> list:
+        piece, total, got = outcome.piece, outcome.total, len(outcome.hits)
+        piece.total = total
+        page_size = self.paging.page_size
+        if total >= self.paging.capacity() or got > page_size:
+            return self._restart(piece)  # sent before a smaller result window or page size was learned
+        if 0 < got < min(page_size, total):
+            self.paging.cap_page_size(got)  # the API caps limit: continue with what it sends (checked by every later page)
+            page_size = got
+        if got != min(page_size, total):
+            return self._reread(piece, total)
+        scheme = self.paging.scheme
+        read = Read(outcome.hits, 0, outcome.requests, scheme)
+        tasks = [(self._page, piece, scheme, first_hit, limit) for first_hit, limit in self._pages(total, page_size)]
+        if not tasks:
+            return self._commit(piece, read, atomic=True)
+        read.pages = len(tasks)
+        self._reads[piece] = read
+        return tasks
+
+    def _pages(self, total: int, page_size: int) -> list:
+        """(first hit, limit) of the pages after the first; pages counted by number all ask for the full page size."""
+        if self.paging.scheme.mode == 'page':
+            return [(first_hit, page_size) for first_hit in range(page_size, total, page_size)]
+        return page_plan(total, page_size, self.paging.result_window, page_size)
+
+    def _on_page(self, outcome: Page) -> list:
         piece = outcome.piece
-        if outcome.recount is not None:
-            return self._recounted(piece, outcome.recount)
-        if outcome.split is not None:
-            return [(self._first_page, Slice(piece.contract, start, end)) for start, end in outcome.split]
-        if outcome.changed_total is not None:
-            if not outcome.first and self._reads.pop(piece, None) is None:
-                return []  # another page of this read noticed first
-            return self._reread(piece, outcome.changed_total)
-        if outcome.first:
-            read = Read(outcome.hits, len(outcome.tasks), outcome.requests)
-            if outcome.tasks:
-                self._reads[piece] = read
+        read = self._reads.get(piece)
+        if read is None:
+            return []  # a page of a dropped read
+        if read.scheme is not self.paging.scheme:
+            return self._restart(piece)
+        self.paging.answered(outcome.reach)
+        read.hits.extend(outcome.hits)
+        read.pages -= 1
+        read.requests = max(read.requests, outcome.requests)
+        if read.pages:
+            return []
+        tasks = self._commit(piece, read, atomic=False)
+        if not tasks:
+            self.paging.mode_known = True  # a read of several pages added up: offset means what the scheme says
+        return tasks
+
+    def _on_changed(self, outcome: Changed) -> list:
+        if self._reads.pop(outcome.piece, None) is None:
+            return []  # another page of this read noticed first
+        return self._reread(outcome.piece, outcome.total)
+
+    def _on_miscounted(self, outcome: Miscounted) -> list:
+        piece = outcome.piece
+        if self._reads.pop(piece, None) is None:
+            return []
+        if outcome.scheme is not self.paging.scheme:
+            return self._restart(piece)
+        if not self.paging.mode_known:
+            return self._probe(piece, None)
+        return self._reread(piece, piece.total)
+
+    def _on_refused(self, outcome: Refused) -> list:
+        piece = outcome.piece
+        if outcome.first_hit == 0:
+            if outcome.limit > self.paging.page_size:
+                return self._restart(piece)  # sent before a smaller page size was learned
+            if outcome.limit == 1:
+                return self._range_refused(piece, outcome)
+            return [(self._probe_limit, piece, outcome)]
+        if self._reads.pop(piece, None) is None:
+            return []
+        if outcome.scheme is not self.paging.scheme:
+            return self._restart(piece)
+        if not self.paging.mode_known:
+            return self._probe(piece, outcome)
+        return self._window_refused(piece, outcome)
+
+    def _probe(self, piece: Slice, cause: Refused | None) -> list:
+        """Find out once what offset means; slices that stumble meanwhile wait for the answer."""
+        if self._probing:
+            self._parked.append((piece, cause))
+            return []
+        self._probing = True
+        return [(self._probe_mode, piece, self.paging.scheme, cause)]
+
+    def _on_mode_probe(self, outcome: ModeProbe) -> list:
+        self._probing = False
+        waiting, self._parked = [(outcome.piece, outcome.cause)] + self._parked, []
+        if outcome.total != outcome.piece.total:
+            self._parked = waiting[1:]
+            return self._reread(outcome.piece, outcome.total if outcome.total is not None else -1) + self._unpark()
+        if outcome.refused or outcome.hits == 0:
+            self.paging.count_pages()
         else:
-            read = self._reads.get(piece)
-            if read is None:
-                return []  # a page of a voided read
-            read.hits.extend(outcome.hits)
-            read.pages -= 1
-            read.requests = max(read.requests, outcome.requests)
-        if read.pages == 0:
-            return list(outcome.tasks) + self._commit(piece, read, atomic=outcome.first)
-        return list(outcome.tasks)
+            self.paging.mode_known = True
+        self._parked = waiting
+        return self._unpark()
+
+    def _unpark(self) -> list:
+        """Go on with the slices that waited for the probe, each under what is now known."""
+        if not self.paging.mode_known:
+            if not self._parked:
+                return []
+            piece, cause = self._parked.pop(0)
+            return self._probe(piece, cause)
+        tasks = []
+        for piece, cause in self._parked:
+            if cause is not None and cause.scheme is self.paging.scheme:
+                tasks.extend(self._window_refused(piece, cause))
+            elif cause is None and self.paging.scheme.mode == 'offset':
+                tasks.extend(self._reread(piece, piece.total))
+            else:
+                tasks.extend(self._restart(piece))
+        self._parked = []
+        return tasks
+
+    def _window_refused(self, piece: Slice, cause: Refused) -> list:
+        """A 400 for a deep page: the result window is smaller than assumed; read the slice as parts that fit."""
+        self.paging.window_refused(cause.first_hit + cause.limit, cause.error.detail)
+        capacity = self.paging.capacity()
+        if piece.total < capacity:
+            raise ApiError('%s (the API refused offset %d with limit %d although the slice holds only %d entries)'
+                           % (cause.error, cause.scheme.offset(cause.first_hit), cause.limit, piece.total), 400, cause.error.detail)
+        return [self._first(Slice(piece.contract, start, end)) for start, end in
+                split_window(piece.start, piece.end, piece.total, capacity)]
+
+    def _on_limit_probe(self, outcome: LimitProbe) -> list:
+        piece, cause = outcome.piece, outcome.cause
+        if not outcome.accepted:
+            return self._range_refused(piece, cause)
+        if cause.limit <= self.paging.page_size:
+            self.paging.page_size_refused(cause.limit, cause.error.detail)
+        return self._restart(piece)
+
+    def _range_refused(self, piece: Slice, cause: Refused) -> list:
+        """A 400 at offset 0 even for one hit: the API caps the date range; read the slice as shorter ranges."""
+        if not self.paging.range_refused(piece.end - piece.start, cause.error.detail):
+            raise ApiError('%s (refused for contract %d with limit 1 and a range of %s to %s too)' % (
+                cause.error, piece.contract, format_time(piece.start), format_time(piece.end)), 400, cause.error.detail)
+        return [self._first(Slice(piece.contract, start, end)) for start, end in range_chunks(piece.start, piece.end, self.paging.max_range)]
+
+    def _restart(self, piece: Slice) -> list:
+        """Read a slice again from its first page, under what the run knows now."""
+        self._reads.pop(piece, None)
+        return [self._first(piece.again())]
 
     def _commit(self, piece: Slice, read: Read, atomic: bool) -> list:
         """Keep a complete read: as many distinct entries as its hits.total, else read the slice again.
 
         Offset paging can skip and repeat entries when the API reorders hits between requests (ties in time) or
         changes the window; one-page reads cannot. Entries without @uuid that are identical in every field are told
-        apart by their occurrence within the read, so real repeats are not merged away.
+        apart by their occurrence within the read, so real repeats are not merged away. Entries stamped exactly at
+        the slice's end belong to the next slice (an API whose dateEnd is inclusive sends them in both).
         """
         self._reads.pop(piece, None)
         hits = _numbered(read.hits)
         distinct = len({ident for ident, _entry, _source in hits})
         if distinct != piece.total and not (atomic and len(hits) == piece.total):
             return self._reread(piece, piece.total)
-        self._total += piece.total
+        boundary = format_time(piece.end)
+        inside = [hit for hit in hits if hit[1]['time'] != boundary]
+        piece.counted = piece.total - (len(hits) - len(inside))
+        self._total += piece.counted
         self.result.slices += 1
-        piece.repeated = len(hits) - distinct
+        piece.repeated = len(inside) - len({ident for ident, _entry, _source in inside})
         self._repeated += piece.repeated
         added = []
-        for ident, entry, source in hits:
+        for ident, entry, source in inside:
             if ident not in self._seen:
                 if ident != entry['id']:
                     entry['id'] = ident
@@ -297,12 +553,13 @@ class Engine:
         self._committed.append(piece)
         return []
 
-    def _recounted(self, piece: Slice, total: int) -> list:
+    def _on_recount(self, outcome: Recount) -> list:
         """A read slice counted again: unchanged, or its entries are dropped and it is read again."""
+        piece, total = outcome.piece, outcome.total
         if total == piece.total:
             return []
         self._late += max(total - piece.total, 0)
-        self._total -= piece.total
+        self._total -= piece.counted
         self._repeated -= piece.repeated
         self.result.slices -= 1
         for ident in piece.added:
@@ -312,24 +569,31 @@ class Engine:
     def _reread(self, piece: Slice, total: int) -> list:
         """Read a slice whose read was voided again, in slices of about a page (one-page reads are consistent)."""
         estimate = max(total, piece.total or 0)
-        if estimate <= self.settings.page_size:
+        if estimate <= self.paging.page_size:
             if piece.attempt >= MAX_ATOMIC_ATTEMPTS:
                 window = '%s to %s' % (format_time(piece.start), format_time(piece.end))
                 raise IncompleteResultError('contract %d: the API counts %s entries from %s but sent a different number in one page, %d times; '
                                             'the answer is inconsistent, run again later' % (piece.contract, total, window, piece.attempt + 1))
-            return [(self._first_page, Slice(piece.contract, piece.start, piece.end, piece.attempt + 1))]
+            return [self._first(piece.again(piece.attempt + 1))]
         try:
-            parts = split_window(piece.start, piece.end, estimate, self.settings.page_size, fill=1.0)
+            parts = split_window(piece.start, piece.end, estimate, self.paging.page_size, fill=1.0)
         except IncompleteResultError:
             parts = []
         if len(parts) < 2:
             raise IncompleteResultError('contract %d kept changing while %s to %s was read (hits.total %d, then %d); run again, or set '
                                         'end further back' % (piece.contract, format_time(piece.start), format_time(piece.end), piece.total, total))
-        return [(self._first_page, Slice(piece.contract, start, end)) for start, end in parts]
+        return [self._first(Slice(piece.contract, start, end)) for start, end in parts]
+
+    _HANDLERS = {
+        Split: _on_split, FirstPage: _on_first_page, Page: _on_page, Changed: _on_changed, Miscounted: _on_miscounted,
+        Refused: _on_refused, Skipped: lambda self, outcome: [], Recount: _on_recount, ModeProbe: _on_mode_probe,
+        LimitProbe: _on_limit_probe,
+    }
 
     def _finish(self) -> None:
         result = self.result
         result.total = self._total
+        result.paging = self.paging.stats()
         unique = len(self._seen)
         if unique + self._repeated != result.total:
             raise IncompleteResultError('The API counted %d entries in the window (hits.total) but %d distinct entries were read; the '

@@ -44,6 +44,16 @@ def page_plan(total: int, page_size: int, result_window: int, first_page_size: i
     return pages
 
 
+def range_chunks(start: datetime, end: datetime, longest: timedelta) -> list[tuple[datetime, datetime]]:
+    """``[start, end)`` as the fewest even slices no longer than ``longest``, inner bounds on whole seconds."""
+    first, last = _microseconds(start), _microseconds(end)
+    most = max(longest // MICROSECOND - SECOND_US, SECOND_US)  # a second of room for the bounds floored to seconds
+    count = -(-(last - first) // most)
+    if count <= 1 and last - first <= longest // MICROSECOND:
+        return [(start, end)]
+    return _slices(start, end, _even_bounds(first, last, max(count, 2), SECOND_US))
+
+
 def split_window(start: datetime, end: datetime, total: int, result_window: int, fill: float = 0.8) -> list[tuple[datetime, datetime]]:
     """Contiguous slices ``(start, end)`` covering ``[start, end)`` exactly, each expected to hold at most
     ``fill * result_window`` of the ``total`` hits.
