@@ -18,10 +18,11 @@ MAX_APPEND = 100000
 class Admin:
     """Routes ``/_emulator/...`` (segments after ``_emulator``)."""
 
-    def __init__(self, catalog, stats, openapi_path=None):
+    def __init__(self, catalog, stats, openapi_path=None, window_end=None):
         self.catalog = catalog
         self.stats = stats
         self.openapi_path = openapi_path
+        self.window_end = window_end or (lambda end_us: end_us)  # dateEnd as the API reads it (--date-end)
 
     def respond(self, method: str, segments: tuple, values: dict) -> Response:
         routes = {
@@ -54,11 +55,11 @@ class Admin:
         return int(segments[1])
 
     def _entries(self, segments: tuple, values: dict) -> Response:
-        """Ground truth: ids of the window in ascending time order, no paging."""
+        """Ground truth: ids of the window (dateEnd as the API reads it) in ascending time order, no paging."""
         contract = self._contract(segments)
         if isinstance(contract, Response):
             return contract
-        ids = self.catalog.store(contract).ids(parse_date(values, "dateStart"), parse_date(values, "dateEnd"))
+        ids = self.catalog.store(contract).ids(parse_date(values, "dateStart"), self.window_end(parse_date(values, "dateEnd")))
         return json_response({"total": len(ids), "ids": ids})
 
     def _append(self, segments: tuple, values: dict) -> Response:

@@ -11,7 +11,7 @@ import time
 import urllib.parse
 
 from emulator.admin import Admin
-from emulator.params import ParamError, first_values, parse_page_request
+from emulator.params import PagingRules, ParamError, first_values, parse_page_request
 from emulator.responses import error_response, html_error_response, json_response, malformed, truncated, Response
 
 API_ROOT = ("activitylog", "v1")
@@ -21,14 +21,15 @@ DROP = None  # respond() returns this to close the connection without an answer
 class Request:
     """What the application needs from one HTTP request."""
 
-    __slots__ = ("method", "target", "authorization", "host", "scheme")
+    __slots__ = ("method", "target", "authorization", "host", "scheme", "contract_header")
 
-    def __init__(self, method: str, target: str, authorization, host, scheme: str):
+    def __init__(self, method: str, target: str, authorization, host, scheme: str, contract_header=None):
         self.method = method
         self.target = target
         self.authorization = authorization
         self.host = host
         self.scheme = scheme
+        self.contract_header = contract_header  # X-Contract-Number, or None
 
     @property
     def base_url(self) -> str:
@@ -38,11 +39,11 @@ class Request:
 class ApiSettings:
     """The knobs of the API behaviour (from the command line)."""
 
-    def __init__(self, order: str = "newest", max_limit: int = 1000, result_window: int = 10000, latency_ms: float = 0.0):
+    def __init__(self, order: str = "newest", paging=None, latency_ms: float = 0.0, contract_header_required: bool = False):
         self.order = order
-        self.max_limit = max_limit
-        self.result_window = result_window
+        self.paging = paging or PagingRules()
         self.latency_ms = latency_ms
+        self.contract_header_required = contract_header_required
 
 
 def split_target(target: str) -> tuple:
@@ -62,7 +63,7 @@ class Application:
         self.limiter = limiter
         self.injector = injector
         self.stats = stats
-        self.admin = Admin(catalog, stats, openapi_path)
+        self.admin = Admin(catalog, stats, openapi_path, self.settings.paging.window_end)
 
     def respond(self, request: Request):
         """The Response for a request, or DROP."""
@@ -123,19 +124,26 @@ class Application:
             return json_response([
                 {"id": contract, "type": "contracts", "href": f"{request.base_url}/activitylog/v1/contracts/{contract}"}
                 for contract in credential.listed(self.catalog.contracts)])
-        return self._contract(rest[1], credential, values)
+        return self._contract(request, rest[1], credential, values)
 
-    def _contract(self, number: str, credential, values: dict) -> Response:
+    def _contract(self, request: Request, number: str, credential, values: dict) -> Response:
         if not (number.isdigit() and number.isascii()):
             return error_response(400, f"Invalid contract number {number[:64]!r}: must be a positive integer")
         contract = int(number)
         if not credential.privilege:
             return error_response(403, "Forbidden: the credential lacks the privilege to access the activity log")
-        if not credential.covers(contract) or contract not in self.catalog:
+        if not credential.covers(contract) or contract not in self.catalog or self._needs_contract_header(request, credential, contract):
             return error_response(403, f"Forbidden: the credential may not read the activity log of contract {contract}")
         try:
-            page = parse_page_request(values, self.settings.max_limit, self.settings.result_window)
+            page = parse_page_request(values, self.settings.paging)
         except ParamError as error:
             return error_response(400, str(error))
         total, hits = self.catalog.store(contract).page(page.start_us, page.end_us, page.offset, page.limit, self.settings.order)
         return Response(200, self.catalog.hit_encoder.body(total, hits))
+
+    def _needs_contract_header(self, request: Request, credential, contract: int) -> bool:
+        """--contract-header-required: any contract but the credential's first needs ``X-Contract-Number: <contract>``."""
+        if not self.settings.contract_header_required or contract == credential.listed(self.catalog.contracts)[0]:
+            return False
+        header = (request.contract_header or "").strip()
+        return not (header.isascii() and header.isdigit() and int(header) == contract)

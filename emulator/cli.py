@@ -18,6 +18,7 @@ from emulator.cli_parser import DEFAULTS, PROFILES, build_parser
 from emulator.data import Catalog, DataError, DataSpec, load_data_file
 from emulator.faults import FAULT_KINDS, FaultInjector, FaultPlan, RateLimiter, Stats
 from emulator.live import LiveAppender
+from emulator.params import PagingRules
 from emulator.server import EmulatorServer, tls_context
 from emulator.timefmt import MS_PER_DAY, parse_us, us_to_ms_ceil
 from emulator.variants import VARIANTS
@@ -63,7 +64,9 @@ def validate(args) -> None:
     _check(0 <= args.port <= 65535, "--port must be between 0 and 65535")
     _check(args.entries >= 0 and args.contracts >= 1 and args.first_contract >= 0, "--entries must be >= 0, --contracts >= 1, --first-contract >= 0")
     _check(args.days > 0, "--days must be > 0")
-    _check(args.max_limit >= 1 and args.result_window >= 1, "--max-limit and --result-window must be >= 1")
+    _check(args.max_limit >= 1, "--max-limit must be >= 1")
+    _check(args.result_window >= 0, "--result-window must be >= 0 (0: no result window)")
+    _check(args.limit_cap >= 0, "--limit-cap must be >= 0 (0: off)")
     rates = [getattr(args, f"{kind}_rate") for kind in FAULT_KINDS]
     _check(all(0 <= rate <= 1 for rate in rates), "every --*-rate of a fault must be between 0 and 1")
     _check(sum(rates) <= 1 + 1e-9, "the fault rates (--error/--drop/--slow/--truncate/--malformed/--html-error-rate) must add up to at most 1")
@@ -94,11 +97,16 @@ def build_catalog(args) -> Catalog:
     return Catalog(DataSpec(args.seed, contracts, args.entries, end - int(args.days * MS_PER_DAY), end, variants, loaded))
 
 
+def paging_rules(args) -> PagingRules:
+    return PagingRules(args.max_limit, args.result_window, args.limit_cap, args.result_window_message, args.offset_mode,
+                       args.max_range_days, args.date_end)
+
+
 def build_application(args, catalog: Catalog) -> Application:
     credentials = Credentials.from_file(args.credentials) if args.credentials else Credentials.builtin(catalog.contracts)
     plan = FaultPlan({kind: getattr(args, f"{kind}_rate") for kind in FAULT_KINDS}, args.error_codes, args.slow_seconds, args.fault_streak_max)
     return Application(
-        catalog, credentials, ApiSettings(args.order, args.max_limit, args.result_window, args.latency_ms),
+        catalog, credentials, ApiSettings(args.order, paging_rules(args), args.latency_ms, args.contract_header_required),
         RateLimiter(args.rate_limit, args.rate_burst) if args.rate_limit > 0 else None,
         FaultInjector(plan, args.seed) if plan.active else None, Stats(), OPENAPI_PATH)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 
 from emulator.faults import DEFAULT_ERROR_CODES
+from emulator.params import DATE_END_MODES, OFFSET_MODES, WINDOW_MESSAGES
 from emulator.store import ORDERS
 from emulator.variants import VARIANTS
 
@@ -47,6 +48,17 @@ def _code_list(text: str) -> list:
         raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of HTTP status codes")
 
 
+def _days(text: str) -> str:
+    """A number of days >= 0, kept as written: the 400 of --max-range-days quotes it."""
+    try:
+        days = float(text)
+    except ValueError:
+        days = -1.0
+    if not 0 <= days < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days >= 0")
+    return text.strip()
+
+
 def _network(parser) -> None:
     group = parser.add_argument_group("network")
     group.add_argument("--host", default="127.0.0.1", help="address to listen on; loopback only unless --allow-non-loopback (default: %(default)s)")
@@ -83,7 +95,20 @@ def _api(parser) -> None:
     order_help = "order of hits: newest first, oldest first, unordered (fixed per window) or shuffled (new on every request)"
     group.add_argument("--order", choices=ORDERS, default="newest", help=order_help + " (default: %(default)s)")
     group.add_argument("--max-limit", type=int, default=1000, help="largest accepted limit; above it 400 (default: %(default)s)")
-    group.add_argument("--result-window", type=int, default=10000, help="offset + limit above this gives 400 (default: %(default)s)")
+    group.add_argument("--limit-cap", type=int, default=0, metavar="N",
+                       help="serve a limit above N as N, silently (checked after --max-limit; default: 0 = off)")
+    group.add_argument("--result-window", type=int, default=10000,
+                       help="hits skipped + limit above this gives 400; 0 = no result window (default: %(default)s)")
+    group.add_argument("--result-window-message", choices=WINDOW_MESSAGES, default="elastic",
+                       help="400 text of the result window: elastic (names the numbers) or plain (no number) (default: %(default)s)")
+    group.add_argument("--offset-mode", choices=OFFSET_MODES, default="hits",
+                       help="offset counts hits to skip, or pages (skips offset * limit hits) (default: %(default)s)")
+    group.add_argument("--max-range-days", type=_days, default="0", metavar="D",
+                       help="400 when dateEnd - dateStart is longer than D days or either is missing (may be fractional; default: 0 = off)")
+    group.add_argument("--date-end", choices=DATE_END_MODES, default="exclusive",
+                       help="whether an entry at exactly dateEnd is in the window (default: %(default)s)")
+    group.add_argument("--contract-header-required", action="store_true",
+                       help="403 for any contract but a credential's first without the header X-Contract-Number: <that contract>")
     group.add_argument("--live-rate", type=float, default=0.0, metavar="R", help="append R entries per second per contract while running (default: off)")
     group.add_argument("--live-lag", type=float, default=0.0, metavar="S",
                        help="stamp live entries with a random time in [now - S, now] instead of now (default: %(default)s)")

@@ -6,6 +6,8 @@ Entries come in "units": a provisioning request cluster (RequestAccepted, Reques
 FAILED, Provision) sharing requestId, queueRefId, user, IP and resources, or one standalone event (Error, DCDUserEvent,
 GenerateToken). The unit weights give RequestStatusUpdate about half of all entries and RequestStatusUpdate + Provision
 about 65%, as observed on the real API. Everything is drawn from a ``random.Random`` seeded per contract.
+``event.param.initiator`` is the component that initiated the activity, as the API describes it: the principal's
+sourceService (a service name such as ``PUBLIC_REST_V6``), never a user.
 """
 
 from __future__ import annotations
@@ -168,7 +170,7 @@ class EntryFactory:
         resources = [{"type": rtype, "id": rid, "action": actions}]
 
         def event(etype, status, message, source_service, error=None):
-            param = {"action": method, "uri": uri, "initiator": user.username, "sourceService": source_service}
+            param = {"action": method, "uri": uri, "initiator": user.source_service, "sourceService": source_service}
             if error:
                 param["errorCode"] = error[1]
                 param["error"] = {"httpStatus": error[0], "messages": [{"errorCode": error[1], "message": error[2]}]}
@@ -201,13 +203,13 @@ class EntryFactory:
         rng = self.rng
         user = self._user()
         message, uri = rng.choice(DCD_MESSAGES)
-        param = {} if rng.random() < 0.5 else {"action": "http", "uri": uri, "initiator": user.username, "sourceService": "DCD"}
+        param = {} if rng.random() < 0.5 else {"action": "http", "uri": uri, "initiator": "DCD", "sourceService": "DCD"}
         resources = [] if rng.random() < 0.7 else [{"type": "datacenter", "id": rng.choice(self.profile.datacenters), "action": ["vr.datacenter.view"]}]
         return self._standalone(user, {"type": "DCDUserEvent", "status": "DONE", "message": message, "param": param, "resources": resources})
 
     def _token_event(self) -> list:
         user = self._user()
-        param = {"action": "GET", "uri": "/auth/v1/tokens/generate", "initiator": user.username, "sourceService": "AUTH"}
+        param = {"action": "GET", "uri": "/auth/v1/tokens/generate", "initiator": user.source_service, "sourceService": "AUTH"}
         resources = [{"type": "user", "id": user.user_id, "action": ["sec.token.generate"]}]
         return self._standalone(user, {"type": "GenerateToken", "status": "DONE", "message": "Token generated", "param": param, "resources": resources})
 
@@ -218,7 +220,7 @@ class EntryFactory:
         status = ERROR_STATUSES.pick(rng)
         code, text = ERRORS[status]
         uri = self._collection(RESOURCE_TYPES.pick(rng))
-        param = {"action": method, "uri": uri, "initiator": user.username, "sourceService": "PUBLIC_REST", "errorCode": code,
+        param = {"action": method, "uri": uri, "initiator": user.source_service, "sourceService": "PUBLIC_REST", "errorCode": code,
                  "error": {"httpStatus": status, "messages": [{"errorCode": code, "message": text}]}}
         event = {"type": "Error", "status": "FAILED", "message": f"{method} {uri} failed with HTTP {status}: {text}", "param": param, "resources": []}
         return self._standalone(user, event)

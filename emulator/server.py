@@ -56,7 +56,8 @@ class Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         self._discard_body()
         server = self.server
-        request = Request(self.command, self.path, self.headers.get("Authorization"), self.headers.get("Host") or server.default_host, server.scheme)
+        request = Request(self.command, self.path, self.headers.get("Authorization"), self.headers.get("Host") or server.default_host, server.scheme,
+                          self.headers.get("X-Contract-Number"))
         try:
             response = server.app.respond(request)
         except Exception as error:  # an emulator bug must still answer in the documented shape

@@ -82,6 +82,13 @@ def test_every_entry_has_the_full_shape(sources, emulator):
     assert any(entry["event"]["param"] == {} for entry in sources)
 
 
+def test_initiator_is_the_initiating_service_not_a_user(sources):
+    params = [(entry["principal"]["sourceService"], entry["event"]["param"]) for entry in sources if entry["event"]["param"]]
+    assert len(params) > 0.5 * len(sources)
+    assert all(param["initiator"] == service for service, param in params)
+    assert {param["initiator"] for _service, param in params} <= SOURCE_SERVICES
+
+
 def test_errors_carry_http_status_and_messages(sources):
     errors = [entry for entry in sources if entry["event"]["type"] == "Error"]
     assert len(errors) > 30
