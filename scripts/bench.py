@@ -41,11 +41,11 @@ import bench_runners  # noqa: E402
 def collection_settings() -> dict:
     """Defaults the runners use, read from the laid-out collection rather than copied here."""
     try:
-        from ansible_collections.ionos.activitylog.plugins.module_utils import engine, normalize, options  # pylint: disable=import-outside-toplevel
+        from ansible_collections.ionos.activitylog.plugins.module_utils import normalize, options, paging  # pylint: disable=import-outside-toplevel
     except ImportError as error:
         raise SystemExit('cannot import the collection from %s (%s): run make layout first' % (BUILD, error)) from None
     return {'page_size': options.ARGUMENT_SPEC['page_size']['default'], 'concurrency': options.ARGUMENT_SPEC['concurrency']['default'],
-            'result_window': engine.RESULT_WINDOW, 'normalize_entry': normalize.normalize_entry}
+            'result_window': paging.ASSUMED_RESULT_WINDOW, 'normalize_entry': normalize.normalize_entry}
 
 
 def machine() -> dict:

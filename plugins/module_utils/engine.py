@@ -381,8 +381,10 @@ class Engine:
         piece, total, got = outcome.piece, outcome.total, len(outcome.hits)
         piece.total = total
         page_size = self.paging.page_size
-        if total >= self.paging.capacity() or got > page_size:
-            return self._restart(piece)  # sent before a smaller result window or page size was learned
+        if total >= self.paging.capacity():  # sent before a smaller result window was learned
+            return self._on_split(Split(piece, split_window(piece.start, piece.end, total, self.paging.capacity())))
+        if got > page_size:
+            return self._restart(piece)  # sent before a smaller page size was learned
         if 0 < got < min(page_size, total):
             self.paging.cap_page_size(got)  # the API caps limit: continue with what it sends (checked by every later page)
             page_size = got

@@ -46,12 +46,14 @@ def page_plan(total: int, page_size: int, result_window: int, first_page_size: i
 
 def range_chunks(start: datetime, end: datetime, longest: timedelta) -> list[tuple[datetime, datetime]]:
     """``[start, end)`` as the fewest even slices no longer than ``longest``, inner bounds on whole seconds."""
-    first, last = _microseconds(start), _microseconds(end)
-    most = max(longest // MICROSECOND - SECOND_US, SECOND_US)  # a second of room for the bounds floored to seconds
+    first, last, most = _microseconds(start), _microseconds(end), max(longest // MICROSECOND, SECOND_US)
     count = -(-(last - first) // most)
-    if count <= 1 and last - first <= longest // MICROSECOND:
-        return [(start, end)]
-    return _slices(start, end, _even_bounds(first, last, max(count, 2), SECOND_US))
+    while count > 1:
+        edges = [first] + _even_bounds(first, last, count, SECOND_US) + [last]
+        if all(right - left <= most for left, right in zip(edges, edges[1:])):
+            return _slices(start, end, edges[1:-1])
+        count += 1
+    return [(start, end)]
 
 
 def split_window(start: datetime, end: datetime, total: int, result_window: int, fill: float = 0.8) -> list[tuple[datetime, datetime]]:

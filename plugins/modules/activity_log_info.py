@@ -187,11 +187,28 @@ stats:
       description: Requests that were retries.
       type: int
     slices:
-      description: Time slices read (one per contract unless a window exceeded the result window).
+      description: Time slices read (one per contract and 90 days unless a window exceeded the result window).
       type: int
     seconds:
       description: Wall time of the run.
       type: float
+    page_size:
+      description:
+        - The page size the run ended with. Smaller than O(page_size) when the API sent fewer hits than asked while more
+          remained (a capped C(limit)), or refused the C(limit) with a 400.
+      type: int
+    result_window:
+      description:
+        - The deepest C(offset + limit) the run assumed (10000) or learned (from a 400 at a deep page) the API answers.
+        - V(null) when no window was met (no time slice held that many entries and no deep page was refused).
+      type: int
+    paging:
+      description:
+        - What C(offset) meant to the API in this run, V(offset) (hits to skip, the assumption) or V(page) (a page
+          index, learned when pages did not continue each other).
+      type: str
+      choices: [offset, page]
+      sample: offset
 '''
 
 from ansible.module_utils.basic import AnsibleModule

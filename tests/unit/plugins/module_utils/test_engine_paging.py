@@ -133,7 +133,7 @@ def test_an_inclusive_date_end_returns_boundary_entries_once(start_emulator, tmp
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
     stamp = lambda moment: moment.isoformat(timespec='milliseconds').replace('+00:00', 'Z')  # noqa: E731
     times = [start + timedelta(hours=hour, minutes=7) for hour in range(0, 180 * 24, 5)]
-    times += [start + timedelta(days=60), start + timedelta(days=120), start + timedelta(days=180)]  # on both range bounds, at the end
+    times += [start + timedelta(days=90), start + timedelta(days=90), start + timedelta(days=180)]  # two on the range bound, one at the end
     entries = [{'@uuid': 'e-%05d' % number, 'meta': {'time': stamp(moment)}, 'principal': {'identity': {'contractNumber': 42}},
                 'event': {'type': 'Provision'}} for number, moment in enumerate(times)]
     data = tmp_path / 'data.json'

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import IncompleteResultError
-from ansible_collections.ionos.activitylog.plugins.module_utils.planner import MAX_SLICES, fits, page_plan, split_window
+from ansible_collections.ionos.activitylog.plugins.module_utils.planner import MAX_SLICES, fits, page_plan, range_chunks, split_window
 
 UTC = timezone.utc
 START = datetime(2024, 5, 1, tzinfo=UTC)
@@ -222,3 +222,20 @@ def test_split_random_windows():
         check_slices(slices, start, end)
         millisecond_slices = all(piece[1] - piece[0] <= MS * 2 for piece in slices)
         assert millisecond_slices or all(expected_share(piece, start, end, total) <= 8000 for piece in slices)
+
+
+@pytest.mark.parametrize('days, count', [(1, 1), (90, 1), (91, 2), (180, 2), (181, 3), (365, 5), (0.5, 1)])
+def test_range_chunks_never_exceed_the_longest_range(days, count):
+    end = START + timedelta(days=days)
+    chunks = range_chunks(START, end, timedelta(days=90))
+    check_slices(chunks, START, end)
+    assert len(chunks) == count
+    assert all(right - left <= timedelta(days=90) for left, right in chunks)
+    assert all(bound.microsecond == 0 for bound, _end in chunks[1:])
+
+
+def test_range_chunks_keep_odd_bounds_of_the_window():
+    start, end = START + 7 * MS, START + timedelta(days=200) + 3 * MS
+    chunks = range_chunks(start, end, timedelta(days=90) - timedelta(seconds=1))
+    check_slices(chunks, start, end)
+    assert all(right - left <= timedelta(days=90) - timedelta(seconds=1) for left, right in chunks)
