@@ -15,6 +15,8 @@ options:
     description:
       - Bearer token for the IONOS Cloud API (a JWT from the DCD, the Cloud API or C(ionosctl token generate)).
       - The module reads E(IONOS_TOKEN) when this is not set. A token wins over O(username)/O(password).
+      - When neither the options nor the environment give a token, user name or password, the credentials of the
+        current profile of the IONOS config file are used (see the notes).
       - Never shown in results, warnings, errors or logs.
     type: str
   username:
@@ -22,18 +24,32 @@ options:
       - User name for HTTP Basic authentication, used only when no O(token) is given.
       - The module reads E(IONOS_USERNAME) when this is not set.
     type: str
+    aliases: [subscription_user]
   password:
     description:
       - Password for HTTP Basic authentication, with O(username).
       - The module reads E(IONOS_PASSWORD) when this is not set.
     type: str
+    aliases: [subscription_password]
   api_url:
     description:
-      - Base URL of the IONOS Cloud API, with or without the scheme (C(https://) is assumed) and with or without
-        the C(/activitylog/v1) path.
-      - The module reads E(IONOS_API_URL) when this is not set.
+      - Base URL of the IONOS Cloud API, with or without the scheme (C(https://) is assumed), for example
+        C(https://api.ionos.com).
+      - Only the scheme, host and port are used. A path that ends in C(/activitylog/v1) is kept with its prefix
+        (a reverse proxy); any other path, such as the C(/cloudapi/v6) of an E(IONOS_API_URL) set for the Cloud API,
+        is dropped with a warning.
+      - The module reads E(IONOS_API_URL) when this is not set. When neither is set and the credentials come from the
+        IONOS config file, the C(activitylog) endpoint of the profile's environment is used if the file has one.
+        Otherwise V(https://api.ionos.com).
     type: str
-    default: https://api.ionos.com
+  certificate_fingerprint:
+    description:
+      - Pin the API's TLS certificate by its SHA-256 fingerprint (64 hex digits, with or without colons, as
+        C(openssl x509 -noout -fingerprint -sha256) prints them), as E(IONOS_PINNED_CERT) does for the IONOS SDKs.
+      - When set, the server's certificate must have this fingerprint, and the CA chain is not checked (O(ca_path) and
+        O(validate_certs) are not used). A mismatch fails the run with both fingerprints in the message.
+      - The module reads E(IONOS_PINNED_CERT), then E(IONOS_CERTIFICATE_FINGERPRINT), when this is not set.
+    type: str
   validate_certs:
     description:
       - Verify the server's TLS certificate. Turn off only for tests; a warning says it is off.
@@ -79,7 +95,9 @@ options:
     description:
       - End of the window, exclusive; the same forms as O(start). It is pinned once per run, so entries that
         arrive while the pages are read never shift or duplicate the result.
-      - The resolved value is returned as C(window.end); use it as the next run's O(start) to read a log
+      - An end after now (a report for this month, a controller clock ahead of the API) reads up to now; O(start)
+        must be before now.
+      - The end that was read is returned as C(window.end); use it as the next run's O(start) to read a log
         incrementally.
     type: str
     default: now
@@ -123,6 +141,19 @@ options:
 requirements:
   - requests
   - jmespath (for O(query))
+  - PyYAML (only to read the IONOS config file)
+notes:
+  - Credentials are taken from the options first, then from the environment (E(IONOS_TOKEN), E(IONOS_USERNAME),
+    E(IONOS_PASSWORD)), and last from the IONOS config file that C(ionosctl) and the IONOS SDKs share
+    (C(~/.ionos/config), or the file named by E(IONOS_CONFIG_FILE)). The file is read only when neither the options
+    nor the environment give a credential. Its profile is the one named by E(IONOS_CURRENT_PROFILE), else its
+    C(currentProfile); the C(token), C(username) and C(password) of that profile's C(credentials) are used, and,
+    when O(api_url) and E(IONOS_API_URL) are not set, the first endpoint without a location of the C(activitylog)
+    product in the profile's environment.
+  - A missing config file, or one without a current profile, is silently skipped; a file that cannot be read or
+    parsed, or whose current profile is not in it, fails the run with a message naming the file and the problem.
+    Values from the file never appear in messages. Its C(skipTlsVerify) and C(certificateAuthData) are not read;
+    use O(validate_certs) and O(ca_path).
 '''
 
     PLUGINS = r'''
@@ -147,6 +178,12 @@ options:
       - name: IONOS_API_URL
     vars:
       - name: ionos_api_url
+  certificate_fingerprint:
+    env:  # the last one set wins here, so IONOS_PINNED_CERT comes last
+      - name: IONOS_CERTIFICATE_FINGERPRINT
+      - name: IONOS_PINNED_CERT
+    vars:
+      - name: ionos_certificate_fingerprint
   validate_certs:
     vars:
       - name: ionos_validate_certs

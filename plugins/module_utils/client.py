@@ -14,7 +14,7 @@ import re
 import threading
 from urllib.parse import urlsplit
 
-from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, OptionError
 from ansible_collections.ionos.activitylog.plugins.module_utils.retry import ConcurrencyGate, RetryBudget, RetryPolicy, is_retryable_status
 from ansible_collections.ionos.activitylog.plugins.module_utils.version import COLLECTION_VERSION
 
@@ -28,28 +28,56 @@ except ImportError as import_error:  # pragma: no cover - reported by the module
     REQUESTS_IMPORT_ERROR = import_error
 
 API_PATH = '/activitylog/v1'
+CONTRACT_HEADER = 'X-Contract-Number'
 RETRY_BUDGET_PER_RETRY = 20
 RETRIES_EARNED_PER_SUCCESS = 0.5
 
 
 def base_url(api_url: str) -> str:
     """``api.ionos.com``, ``https://api.ionos.com/`` and ``.../activitylog/v1`` all give ``https://api.ionos.com/activitylog/v1``."""
+    return resolve_base_url(api_url)[0]
+
+
+def resolve_base_url(api_url: str) -> tuple[str, list[str]]:
+    """The Activity Log API's base URL from ``api_url``, and warnings about what was dropped from it.
+
+    The scheme (``https://`` when none), host and port are kept. A path ending in ``/activitylog/v1`` keeps its
+    prefix (a reverse proxy); any other path, such as the ``/cloudapi/v6`` of the Cloud API's ``IONOS_API_URL``,
+    is dropped with a warning, as are a query and a fragment.
+    """
     url = (api_url or '').strip()
     if not url.rstrip('/'):
         raise ApiError('api_url is empty: set it to https://api.ionos.com or leave it out')
     if not re.match(r'^[a-zA-Z][a-zA-Z0-9+.-]*://', url):
         url = 'https://' + url
-    url = url.rstrip('/')
     try:
         parts = urlsplit(url)
         usable = parts.scheme.lower() in ('http', 'https') and bool(parts.hostname) and (parts.port is None or parts.port > 0)
     except ValueError:
         usable = False
     if not usable:
-        raise ApiError('api_url %s is not a usable URL: give it as https://host[:port], for example https://api.ionos.com' % without_userinfo(url))
-    if url.endswith(API_PATH):
-        url = url[:-len(API_PATH)]
-    return url + API_PATH
+        raise ApiError('api_url %s is not a usable URL: give it as https://host[:port], for example https://api.ionos.com'
+                       % without_userinfo(url.rstrip('/')))
+    origin = '%s://%s' % (parts.scheme.lower(), parts.netloc)
+    path = parts.path.rstrip('/')
+    dropped = []
+    if path.endswith(API_PATH):
+        prefix = path[:-len(API_PATH)]
+    else:
+        prefix = ''
+        if path:
+            dropped.append('the path %s' % path)
+    if parts.query:
+        dropped.append('its query')  # not shown: a query is no place for a secret, but one may be there
+    if parts.fragment:
+        dropped.append('its fragment')
+    base = origin + prefix + API_PATH
+    warnings = []
+    if dropped:
+        warnings.append('api_url %s: %s %s dropped; the Activity Log API is at %s'
+                        % (without_userinfo(origin + parts.path), ' and '.join(dropped), 'were' if len(dropped) > 1 else 'was',
+                           without_userinfo(base)))
+    return base, warnings
 
 
 def without_userinfo(url: str) -> str:
@@ -86,7 +114,7 @@ class ActivityLogClient:
     def __init__(self, settings):
         if not HAS_REQUESTS:
             raise ApiError('this needs the requests Python library on the host that runs it: pip install requests (%s)' % REQUESTS_IMPORT_ERROR)
-        self.base = base_url(settings.api_url)
+        self.base, self.warnings = resolve_base_url(settings.api_url)  # warnings: for the run's result
         self.shown = without_userinfo(self.base)
         self.timeout = settings.timeout
         self.budget = RetryBudget(max(settings.retries, 1) * RETRY_BUDGET_PER_RETRY, RETRIES_EARNED_PER_SUCCESS)
@@ -98,9 +126,20 @@ class ActivityLogClient:
         self._sessions = []
         self._sessions_lock = threading.Lock()
         self._pool_size = settings.concurrency
-        self._verify = settings.ca_path or settings.validate_certs
+        self._fingerprint = getattr(settings, 'certificate_fingerprint', None)
+        if self._fingerprint and not self.base.lower().startswith('https://'):
+            raise OptionError('certificate_fingerprint is set but api_url %s is not https://: a plain HTTP connection has no '
+                              'certificate to check; use https://, or leave certificate_fingerprint out' % self.shown)
+        # A pinned certificate replaces the CA check, as in the IONOS SDKs (IONOS_PINNED_CERT): its fingerprint is checked.
+        self._verify = False if self._fingerprint else (settings.ca_path or settings.validate_certs)
         self._proxies = {'http': settings.proxy, 'https': settings.proxy} if settings.proxy else None
         self._headers = {'Accept': 'application/json', 'User-Agent': user_agent()}
+        self._credential_source = getattr(settings, 'credential_source', None)
+        self._has_credential = bool(settings.token or settings.username or '@' in urlsplit(self.base).netloc)
+        # Reseller sub-contracts: contract -> whether its requests carry X-Contract-Number (learnt from a 403), and the
+        # choice for contracts not tried yet, once one needed the header.
+        self._contract_header = {}
+        self._contract_header_default = threading.Event()
         if settings.token:
             self._headers['Authorization'] = 'Bearer ' + settings.token
             self._auth = None
@@ -120,7 +159,10 @@ class ActivityLogClient:
         session = getattr(self._local, 'session', None)
         if session is None:
             session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self._pool_size, max_retries=0)
+            if self._fingerprint:
+                adapter = pinned_adapter(self._fingerprint, pool_connections=1, pool_maxsize=self._pool_size, max_retries=0)
+            else:
+                adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self._pool_size, max_retries=0)
             session.mount('https://', adapter)
             session.mount('http://', adapter)
             session.headers.update(self._headers)
@@ -140,19 +182,30 @@ class ActivityLogClient:
         return session
 
     def get_json(self, path: str, params: dict | None = None, contract: int | None = None):
-        """The decoded JSON of GET base+path, retried as the policy says; ApiError when it cannot be had."""
+        """The decoded JSON of GET base+path, retried as the policy says; ApiError when it cannot be had.
+
+        A 403 on a contract's request is tried once more the other way as to X-Contract-Number (a reseller's
+        sub-contract may need it); when that works, the contract keeps that way for the rest of the run, and once the
+        header was needed, every contract's requests carry it (each its own number) unless one is refused with it.
+        """
         url = self.base + path
         attempt = 0
+        with_header = False
+        refused = set()  # the ways (with the header or not) this request was refused with 403
         while True:
             if self.stopped.is_set():
                 raise ApiError('stopped because another request of this run failed')
             retry_after = None
+            switched = False
             with self.gate:
-                self.stats.count(retry=attempt > 0)
+                self.stats.count(retry=attempt > 0 or bool(refused))
+                if not refused:  # the run's choice as it is now, after the wait at the gate
+                    with_header = contract is not None and self._contract_header.get(contract, self._contract_header_default.is_set())
+                headers = {CONTRACT_HEADER: str(contract)} if with_header else None
                 try:
-                    response = self._session().get(url, params=params, timeout=self.timeout)
+                    response = self._session().get(url, params=params, headers=headers, timeout=self.timeout)
                 except requests.exceptions.SSLError as error:
-                    raise ApiError(tls_message(self.shown, error)) from None
+                    raise ApiError(tls_message(self.shown, error, self._fingerprint)) from None
                 except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema) as error:
                     raise ApiError('api_url %s is not a usable URL (%s): give it as https://host[:port]' % (self.shown, type(error).__name__)) from None
                 except requests.exceptions.InvalidHeader:
@@ -160,14 +213,25 @@ class ActivityLogClient:
                 except requests.exceptions.RequestException as error:
                     failure = ApiError(transport_message(self.shown, error, self.timeout))
                 else:
-                    failure, result = self._judge(response, contract)
-                    if failure is None:
-                        self.gate.on_success()
-                        self.budget.earn()
-                        return result
-                    if response.status_code == 429:
-                        retry_after = response.headers.get('Retry-After')
-                        self.gate.on_throttled(self.policy.pause(retry_after))
+                    if response.status_code == 403 and contract is not None and (not with_header) not in refused:
+                        refused.add(with_header)
+                        with_header, switched = not with_header, True
+                        failure = None
+                    else:
+                        failure, result = self._judge(response, contract, header_tried=bool(refused))
+                        if failure is None:
+                            self.gate.on_success()
+                            self.budget.earn()
+                            if refused:
+                                self._contract_header[contract] = with_header
+                                if with_header:
+                                    self._contract_header_default.set()
+                            return result
+                        if response.status_code == 429:
+                            retry_after = response.headers.get('Retry-After')
+                            self.gate.on_throttled(self.policy.pause(retry_after))
+            if switched:
+                continue  # the other way at once: not a failure, no delay, no retry of the policy spent
             if not self._may_retry(failure, attempt):
                 raise failure
             self.stopped.wait(self.policy.delay(attempt, retry_after))  # a sleep that ends at once when the run stops
@@ -188,7 +252,7 @@ class ActivityLogClient:
             failure.args = ('%s (%s)' % (failure.args[0], reason),)
         return False
 
-    def _judge(self, response, contract):
+    def _judge(self, response, contract, header_tried: bool = False):
         """(None, decoded JSON) for a usable 200; (ApiError, None) otherwise."""
         status = response.status_code
         if status == 200:
@@ -197,7 +261,9 @@ class ActivityLogClient:
             except ValueError:
                 return ApiError(unusable_body_message(response)), None
         detail = api_messages(response)
-        return ApiError(status_message(status, detail, contract, self.shown), status, detail), None
+        message = status_message(status, detail, contract, self.shown, header_tried=header_tried,
+                                 credential_source=self._credential_source, has_credential=self._has_credential)
+        return ApiError(message, status, detail), None
 
 
 def api_messages(response) -> str:
@@ -219,19 +285,35 @@ def api_messages(response) -> str:
     return 'the answer was not an IONOS error body (%s, %d bytes)' % (kind, len(response.content or b''))
 
 
-def status_message(status: int, detail: str, contract: int | None, base: str) -> str:
-    """One message per status that names the cause and the fix."""
+def status_message(status: int, detail: str, contract: int | None, base: str, header_tried: bool = False,
+                   credential_source: str | None = None, has_credential: bool = True) -> str:
+    """One message per status that names the cause and the fix.
+
+    ``header_tried``: a contract's 403 came both with and without X-Contract-Number; ``credential_source``: where
+    the credential came from when not from the options or the environment (the IONOS config file).
+    """
     if status == 400:
         return 'The API rejected the request as invalid (400): %s. Check start, end and page_size.' % detail
     if status == 401:
+        if not has_credential:
+            return ('The API refused the credentials (401): the token is missing, expired or wrong (none was given: no token, '
+                    'username or password in the options, the environment or a current profile of the IONOS config file). '
+                    'Set token (or IONOS_TOKEN) to a valid token, or username and password. API says: %s' % detail)
+        if credential_source:
+            return ('The API refused the credentials (401): the token is missing, expired or wrong (they came from %s). '
+                    'Renew them there (ionosctl login), or set token (or IONOS_TOKEN). API says: %s' % (credential_source, detail))
         return ('The API refused the credentials (401): the token is missing, expired or wrong. Set token '
                 '(or IONOS_TOKEN) to a valid token, or username and password. API says: %s' % detail)
     if status == 403:
         if contract is None:
             return 'The API refused to list the contracts (403): the credential lacks the access-activity-log privilege. API says: %s' % detail
-        return ('cannot read contract %d: the token lacks access to it or the access-activity-log privilege (403). '
-                'Remove it from contract_numbers or grant the privilege. API says: %s' % (contract, detail))
+        also = ', also refused with %s: %d' % (CONTRACT_HEADER, contract) if header_tried else ''
+        return ('cannot read contract %d: the token lacks access to it or the access-activity-log privilege (403)%s. '
+                'Remove it from contract_numbers or grant the privilege. API says: %s' % (contract, also, detail))
     if status == 404:
+        if contract is not None:
+            return ('contract %d was not found (404) at %s: check contract_numbers (the contracts the credential can read are '
+                    'listed when contract_numbers is left out). API says: %s' % (contract, base, detail))
         return 'Not found (404) at %s: check api_url. API says: %s' % (base, detail)
     if status == 429:
         return 'The API kept rate limiting the requests (429): lower concurrency or run later. API says: %s' % detail
@@ -246,12 +328,44 @@ def unusable_body_message(response) -> str:
             'mangled on the way, for example by a proxy.' % (kind, len(response.content or b'')))
 
 
-def tls_message(base: str, error) -> str:
+def tls_message(base: str, error, fingerprint: str | None = None) -> str:
     text = str(error)
-    marker = text.find('certificate verify failed')
-    reason = re.split(r"[')]", text[marker:], maxsplit=1)[0] if marker >= 0 else 'TLS handshake failed'
+    if fingerprint:
+        seen = re.search(r'Fingerprints did not match\. Expected "[0-9a-fA-F]+", got "([0-9a-fA-F]+)"', text)
+        if seen:
+            return ('The TLS certificate of %s does not match certificate_fingerprint: expected SHA-256 %s, the server sent %s. '
+                    'If the API renewed its certificate, check the new one and pin it; otherwise something between you and the '
+                    'API answers in its place.' % (base, colon_hex(fingerprint), colon_hex(seen.group(1))))
+        return ('The TLS connection to %s failed before its certificate could be compared with certificate_fingerprint %s (%s).'
+                % (base, colon_hex(fingerprint), _tls_reason(text)))
     return ('TLS verification of %s failed (%s). Set ca_path (or REQUESTS_CA_BUNDLE) to the CA bundle that '
-            'signed the server certificate; validate_certs=false only for tests.' % (base, reason))
+            'signed the server certificate; validate_certs=false only for tests.' % (base, _tls_reason(text)))
+
+
+def _tls_reason(text: str) -> str:
+    marker = text.find('certificate verify failed')
+    return re.split(r"[')]", text[marker:], maxsplit=1)[0] if marker >= 0 else 'TLS handshake failed'
+
+
+def colon_hex(digits: str) -> str:
+    """``ab12...`` as ``AB:12:...``, the way openssl and browsers show a fingerprint."""
+    return ':'.join(digits[index:index + 2] for index in range(0, len(digits), 2)).upper()
+
+
+def pinned_adapter(fingerprint: str, **kwargs):
+    """An HTTPAdapter whose connections (direct or through a proxy) check the server certificate's SHA-256 fingerprint
+    (urllib3's assert_fingerprint) instead of its CA chain."""
+
+    class PinnedAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **pool_kwargs):
+            pool_kwargs['assert_fingerprint'] = fingerprint
+            super().init_poolmanager(*args, **pool_kwargs)
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            proxy_kwargs['assert_fingerprint'] = fingerprint
+            return super().proxy_manager_for(proxy, **proxy_kwargs)
+
+    return PinnedAdapter(**kwargs)
 
 
 def transport_message(base: str, error, timeout: float) -> str:

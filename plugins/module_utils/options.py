@@ -15,20 +15,24 @@ from datetime import datetime, timezone
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.ionos.activitylog.plugins.module_utils.config_file import read_profile
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError, shown
 from ansible_collections.ionos.activitylog.plugins.module_utils.filters import EntryFilter
-from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import format_time, resolve_window
+from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import format_time, parse_time, resolve_window, to_utc
 
 DEFAULT_API_URL = 'https://api.ionos.com'
 MAX_PAGE_SIZE = 1000
 MAX_CONCURRENCY = 32
 MAX_TIMEOUT = 3600
+SHA256_HEX_DIGITS = 64
 
 ARGUMENT_SPEC = dict(
     token=dict(type='str', no_log=True, fallback=(env_fallback, ['IONOS_TOKEN'])),
-    username=dict(type='str', fallback=(env_fallback, ['IONOS_USERNAME'])),
-    password=dict(type='str', no_log=True, fallback=(env_fallback, ['IONOS_PASSWORD'])),
-    api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['IONOS_API_URL'])),
+    username=dict(type='str', aliases=['subscription_user'], fallback=(env_fallback, ['IONOS_USERNAME'])),
+    password=dict(type='str', no_log=True, aliases=['subscription_password'], fallback=(env_fallback, ['IONOS_PASSWORD'])),
+    # No default here: left out (and no IONOS_API_URL), the IONOS config file's endpoint may give it.
+    api_url=dict(type='str', fallback=(env_fallback, ['IONOS_API_URL'])),
+    certificate_fingerprint=dict(type='str', no_log=False, fallback=(env_fallback, ['IONOS_PINNED_CERT', 'IONOS_CERTIFICATE_FINGERPRINT'])),
     validate_certs=dict(type='bool', default=True),
     ca_path=dict(type='path'),
     timeout=dict(type='float', default=30),
@@ -51,21 +55,23 @@ ALIASES = {alias: name for name, spec in ARGUMENT_SPEC.items() for alias in spec
 class Settings:
     """Validated options of one run: connection, window (resolved once), paging and output."""
 
-    def __init__(self, options: dict, now: datetime):
+    def __init__(self, options: dict, now: datetime, environ=None):
         self.token = _credential(options.get('token'), 'token')
         self.username = _credential(options.get('username'), 'username')
         self.password = _credential(options.get('password'), 'password')
-        self.api_url = options.get('api_url') or DEFAULT_API_URL
+        self.api_url = options.get('api_url') or None
+        self.credential_source = None
+        if not (self.token or self.username or self.password):
+            self._from_config_file(environ)
+        self.api_url = self.api_url or DEFAULT_API_URL
+        self.certificate_fingerprint = _fingerprint(options.get('certificate_fingerprint'))
         self.validate_certs = _boolean(options.get('validate_certs', True), 'validate_certs')
         self.ca_path = _readable_file(options.get('ca_path'), 'ca_path')
         self.timeout = _positive_number(options.get('timeout', 30), 'timeout', MAX_TIMEOUT)
         self.retries = _int_in_range(options.get('retries', 5), 'retries', 0, 100)
         self.proxy = options.get('proxy') or None
         self.contract_numbers = _contract_numbers(options.get('contract_numbers'))
-        self.start, self.end = resolve_window(options.get('start') or '-24h', options.get('end') or 'now', now)
-        if self.end > now:
-            raise OptionError('end %s is in the future (now is %s): a window must be closed, or the next run that starts at its end '
-                              'would skip what happens until then; use end: now' % (format_time(self.end), format_time(now)))
+        self.start, self.end = _window(options.get('start') or '-24h', options.get('end') or 'now', now)
         self.page_size = _int_in_range(options.get('page_size', 100), 'page_size', 1, MAX_PAGE_SIZE)
         self.concurrency = _int_in_range(options.get('concurrency', 4), 'concurrency', 1, MAX_CONCURRENCY)
         max_items = options.get('max_items')
@@ -76,14 +82,66 @@ class Settings:
         if self.format not in ('normalized', 'raw'):
             raise OptionError("format must be 'normalized' or 'raw', not %s" % shown(self.format))
         if self.username and not self.password and not self.token:
-            raise OptionError('username is set but password is not: set password (or IONOS_PASSWORD), or use token')
+            raise OptionError('username is set but password is not: set password (or IONOS_PASSWORD), or use token'
+                              + (' (both from %s)' % self.credential_source if self.credential_source else ''))
+
+    def _from_config_file(self, environ) -> None:
+        """The last fallback: the credentials (and, when api_url is not set, the endpoint) of the current profile of
+        the IONOS tools' config file. Read only when neither the options nor the environment give a credential, so
+        that a profile never mixes with a credential given elsewhere."""
+        profile = read_profile(environ)
+        if profile is None:
+            return
+        where = ' (from %s)' % profile.source
+        self.token = _credential(profile.token, 'token' + where)
+        self.username = _credential(profile.username, 'username' + where)
+        self.password = _credential(profile.password, 'password' + where)
+        if self.token or self.username or self.password:
+            self.credential_source = profile.source
+            if not self.api_url and profile.endpoint:
+                self.api_url = profile.endpoint
 
 
-def settings_from_options(options: dict, now: datetime | None = None) -> Settings:
-    """Validate the option values; ``now`` pins relative times (default: the current second, UTC)."""
+def settings_from_options(options: dict, now: datetime | None = None, environ=None) -> Settings:
+    """Validate the option values; ``now`` pins relative times (default: the current second, UTC); ``environ``
+    (default os.environ) is where IONOS_CONFIG_FILE and IONOS_CURRENT_PROFILE are read."""
     if now is None:
         now = datetime.now(timezone.utc).replace(microsecond=0)
-    return Settings(options, now)
+    return Settings(options, now, environ)
+
+
+def _window(start, end, now: datetime) -> tuple[datetime, datetime]:
+    """(start, end) of the run. A start that is not before now is an error (there is nothing to read yet); an end
+    after now (a report for "this month", a controller clock ahead of the API) is read up to now, so the end the run
+    reports is what was read and stays the start of the next incremental run."""
+    now = to_utc(now)
+    start_time = parse_time(start, now, 'start')
+    if start_time >= now:
+        raise OptionError('start %s is not in the past (now is %s): the activity log has no entries from then on yet; '
+                          'give a start before now, such as -24h' % (format_time(start_time), format_time(now)))
+    start_time, end_time = resolve_window(start, end, now)
+    return start_time, min(end_time, now)
+
+
+def _fingerprint(value) -> str | None:
+    """The SHA-256 fingerprint of the API's certificate as 64 lowercase hex digits; colons, spaces and an openssl
+    ``sha256 Fingerprint=`` prefix are accepted. It is no secret, so a wrong one may be shown."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise OptionError('certificate_fingerprint must be text, not %s' % shown(value))
+    text = value.strip()
+    if '=' in text:
+        label, text = text.split('=', 1)
+        if label.strip().lower().replace('-', '') not in ('sha256 fingerprint', 'sha256'):
+            raise OptionError('certificate_fingerprint %s is not a SHA-256 fingerprint: give the 64 hex digits of '
+                              '"openssl x509 -noout -fingerprint -sha256", with or without colons' % shown(value))
+    digits = ''.join(text.replace(':', '').split()).lower()
+    if len(digits) == SHA256_HEX_DIGITS and all(character in '0123456789abcdef' for character in digits):
+        return digits
+    hint = ' (that is the length of a SHA-1 fingerprint; only SHA-256 is accepted)' if len(digits) == 40 else ''
+    raise OptionError('certificate_fingerprint %s is not a SHA-256 fingerprint: give its 64 hex digits, with or without colons, '
+                      'as "openssl x509 -noout -fingerprint -sha256" prints them%s' % (shown(value), hint))
 
 
 def _credential(value, name: str) -> str | None:

@@ -57,6 +57,11 @@ options:
     description: Base URL of the IONOS Cloud API; E(IONOS_API_URL) when not set.
     type: str
     default: https://api.ionos.com
+  certificate_fingerprint:
+    description:
+      - SHA-256 fingerprint of the API's TLS certificate (hex, colons optional); E(IONOS_PINNED_CERT) when not set.
+      - When set, the certificate must match it and its CA chain is not checked, as in the IONOS SDKs.
+    type: str
   validate_certs:
     description: Verify the server's TLS certificate. Turn off only for tests.
     type: bool
@@ -153,8 +158,8 @@ MAX_OVERLAP_SECONDS = 30 * 86400
 BACKOFF_INTERVALS = 16
 FATAL_STATUSES = (400, 401, 403, 404)
 DEFAULTS = {'interval': 60, 'start': 'now', 'overlap': 300, 'max_seen': 10000, 'state_file': None}
-FETCH_OPTIONS = ('token', 'username', 'password', 'api_url', 'validate_certs', 'ca_path', 'timeout', 'retries', 'proxy',
-                 'contract_numbers', 'page_size', 'concurrency')
+FETCH_OPTIONS = ('token', 'username', 'password', 'api_url', 'certificate_fingerprint', 'validate_certs', 'ca_path', 'timeout',
+                 'retries', 'proxy', 'contract_numbers', 'page_size', 'concurrency')
 NOT_FOR_EVENTS = {
     'end': 'every poll reads up to now',
     'max_items': 'every new entry is put once',

@@ -69,3 +69,25 @@ def test_failures_name_the_cause_and_hide_the_token(emulator):
         lookup().run([], variables={}, api_url=emulator.url, token='not-a-valid-token-1234', **WINDOW)
     assert 'refused the credentials (401)' in str(caught.value)
     assert 'not-a-valid-token-1234' not in str(caught.value)
+
+
+def test_the_ionos_collection_names_and_the_cloud_api_url_work(emulator, monkeypatch):
+    """subscription_user/subscription_password (ionoscloudsdk.ionoscloud's names) and IONOS_API_URL with /cloudapi/v6."""
+    monkeypatch.delenv('IONOS_TOKEN', raising=False)
+    monkeypatch.setenv('IONOS_API_URL', emulator.url + '/cloudapi/v6')
+    monkeypatch.setenv('IONOS_CONFIG_FILE', '/nonexistent/ionos/config')
+    entries = lookup().run([31909629], variables={}, subscription_user='reseller@example.com', subscription_password='reseller-password',
+                           **WINDOW)
+    assert len(entries) == 300 and {entry['contract_number'] for entry in entries} == {31909629}
+
+
+def test_the_ionos_config_file_is_the_last_fallback(emulator, monkeypatch, tmp_path):
+    for name in ('IONOS_TOKEN', 'IONOS_USERNAME', 'IONOS_PASSWORD', 'IONOS_API_URL', 'IONOS_CURRENT_PROFILE'):
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / 'config'
+    config.write_text('currentProfile: ci\nprofiles:\n  - name: ci\n    environment: local\n    credentials: {token: single-token}\n'
+                      'environments:\n  - name: local\n    products: [{name: activitylog, endpoints: [{name: "%s"}]}]\n' % emulator.url)
+    monkeypatch.setenv('IONOS_CONFIG_FILE', str(config))
+    entries = lookup().run([], variables={}, **WINDOW)
+    assert len(entries) == 300 and {entry['contract_number'] for entry in entries} == {31909628}
+    assert len(lookup().run([], variables={'ionos_token': 'reseller-token', 'ionos_api_url': emulator.url}, **WINDOW)) == 600

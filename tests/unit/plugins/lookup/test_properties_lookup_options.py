@@ -82,6 +82,7 @@ def expectations(truth: Log, effective: dict, first: datetime, last: datetime) -
     moment = first
     while moment <= last:
         start, end = resolve_window(effective.get('start') or '-24h', effective.get('end') or 'now', moment)
+        end = min(end, moment)  # an end after now is read up to now
         expected = truth.expected(effective, format_time(start), format_time(end))['activities']
         accepted.append(expected if isinstance(expected, list) else [expected])
         moment += timedelta(seconds=1)

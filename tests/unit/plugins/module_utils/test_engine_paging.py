@@ -129,9 +129,12 @@ def test_a_smaller_hard_limit_is_learned(start_emulator):
     assert result['stats']['page_size'] == 30
 
 
+def stamp(moment):
+    return moment.isoformat(timespec='milliseconds').replace('+00:00', 'Z')
+
+
 def test_an_inclusive_date_end_returns_boundary_entries_once(start_emulator, tmp_path):
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    stamp = lambda moment: moment.isoformat(timespec='milliseconds').replace('+00:00', 'Z')  # noqa: E731
     times = [start + timedelta(hours=hour, minutes=7) for hour in range(0, 180 * 24, 5)]
     times += [start + timedelta(days=90), start + timedelta(days=90), start + timedelta(days=180)]  # two on the range bound, one at the end
     entries = [{'@uuid': 'e-%05d' % number, 'meta': {'time': stamp(moment)}, 'principal': {'identity': {'contractNumber': 42}},

@@ -11,16 +11,17 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.ionos.activitylog.plugins.module_utils.client import base_url, user_agent, without_userinfo
+from ansible_collections.ionos.activitylog.plugins.module_utils.client import base_url, resolve_base_url, user_agent, without_userinfo
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, OptionError
-from ansible_collections.ionos.activitylog.plugins.module_utils.options import ARGUMENT_SPEC, settings_from_options
+from ansible_collections.ionos.activitylog.plugins.module_utils.options import ALIASES, ARGUMENT_SPEC, settings_from_options
 
 NOW = datetime(2026, 11, 26, 12, 30, 45, tzinfo=timezone.utc)
 COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
+NO_CONFIG_FILE = {'IONOS_CONFIG_FILE': '/nonexistent/ionos/config'}  # whatever ~/.ionos/config this machine has
 
 
 def settings(**options):
-    return settings_from_options(options, NOW)
+    return settings_from_options(options, NOW, NO_CONFIG_FILE)
 
 
 def test_defaults_read_the_last_day():
@@ -46,8 +47,14 @@ def test_defaults_read_the_last_day():
     ({'query': '[?a=='}, 'query is not a valid JMESPath expression'),
     ({'username': 'someone'}, 'username is set but password is not'),
     ({'filters': {'colour': 'red'}}, 'colour'),
-    ({'end': '2026-11-26T12:30:46Z'}, 'end 2026-11-26T12:30:46.000Z is in the future'),
-    ({'end': '2027-01-01'}, 'is in the future'),
+    ({'start': '2026-11-26T12:30:45Z'}, 'start 2026-11-26T12:30:45.000Z is not in the past (now is 2026-11-26T12:30:45.000Z)'),
+    ({'start': 'now', 'end': '2026-12-01'}, 'start 2026-11-26T12:30:45.000Z is not in the past'),
+    ({'start': '2026-12-01', 'end': '2027-01-01'}, 'start 2026-12-01T00:00:00.000Z is not in the past'),
+    ({'certificate_fingerprint': 'abc'}, "certificate_fingerprint 'abc' is not a SHA-256 fingerprint: give its 64 hex digits"),
+    ({'certificate_fingerprint': 'a' * 40}, 'that is the length of a SHA-1 fingerprint; only SHA-256 is accepted'),
+    ({'certificate_fingerprint': 'g' * 64}, 'is not a SHA-256 fingerprint'),
+    ({'certificate_fingerprint': 'md5 Fingerprint=' + 'a' * 64}, 'is not a SHA-256 fingerprint'),
+    ({'certificate_fingerprint': ['a' * 64]}, 'certificate_fingerprint must be text'),
     ({'token': 'abc\ndef'}, 'token contains a line break'),
     ({'token': 'tök€n'}, 'token contains characters that cannot be sent in an HTTP header (only Latin-1 can)'),
     ({'username': 'jörg€', 'password': 'pw'}, 'username contains characters that cannot be sent in an HTTP header'),
@@ -92,6 +99,71 @@ def test_api_url_keeps_a_scheme_and_port():
     assert base_url('http://127.0.0.1:8765') == 'http://127.0.0.1:8765/activitylog/v1'
 
 
+def test_the_cloud_api_url_of_the_ionos_tools_loses_its_path_with_a_warning():
+    assert resolve_base_url('https://api.ionos.com/cloudapi/v6') == (
+        'https://api.ionos.com/activitylog/v1',
+        ['api_url https://api.ionos.com/cloudapi/v6: the path /cloudapi/v6 was dropped; the Activity Log API is at '
+         'https://api.ionos.com/activitylog/v1'])
+
+
+@pytest.mark.parametrize('given, base, dropped', [
+    ('api.ionos.com/cloudapi/v6/', 'https://api.ionos.com/activitylog/v1', 'the path /cloudapi/v6 was dropped'),
+    ('HTTP://127.0.0.1:8765/activitylog', 'http://127.0.0.1:8765/activitylog/v1', 'the path /activitylog was dropped'),
+    ('https://user:secret@proxy.example.com:8443/x?key=secret#part', 'https://user:secret@proxy.example.com:8443/activitylog/v1',
+     'the path /x and its query and its fragment were dropped'),
+    ('https://api.ionos.com?x=1', 'https://api.ionos.com/activitylog/v1', 'its query was dropped'),
+])
+def test_api_url_paths_queries_and_fragments_are_dropped_and_named(given, base, dropped):
+    result, warnings = resolve_base_url(given)
+    assert result == base
+    assert len(warnings) == 1 and dropped in warnings[0]
+    assert 'secret' not in warnings[0]
+    assert warnings[0].endswith('the Activity Log API is at %s' % without_userinfo(base))
+
+
+@pytest.mark.parametrize('given, base', [
+    ('https://gateway.example.com/ionos/activitylog/v1', 'https://gateway.example.com/ionos/activitylog/v1'),
+    ('https://gateway.example.com/ionos/activitylog/v1/', 'https://gateway.example.com/ionos/activitylog/v1'),
+    ('https://api.ionos.com/', 'https://api.ionos.com/activitylog/v1'),
+    ('https://[::1]:8443', 'https://[::1]:8443/activitylog/v1'),
+])
+def test_a_reverse_proxy_prefix_is_kept_without_a_warning(given, base):
+    assert resolve_base_url(given) == (base, [])
+
+
+def test_an_end_after_now_reads_up_to_now():
+    result = settings(start='2026-11-01', end='2026-12-01')
+    assert (result.start, result.end) == (datetime(2026, 11, 1, tzinfo=timezone.utc), NOW)
+    assert settings(start='-1h', end='2026-11-26T12:30:50Z').end == NOW  # a controller clock a few seconds ahead
+    assert settings(start='-1h', end='-10m').end == datetime(2026, 11, 26, 12, 20, 45, tzinfo=timezone.utc)
+
+
+def test_the_order_of_start_and_end_is_still_checked_before_now_is():
+    with pytest.raises(OptionError, match='must be before end'):
+        settings(start='-1h', end='-2h')
+
+
+@pytest.mark.parametrize('given', [
+    'AB:CD:' * 15 + 'AB:CD',
+    ('ab' * 32).upper(),
+    'sha256 Fingerprint=' + 'AB:CD:' * 15 + 'AB:CD',
+    'SHA256 Fingerprint=' + 'ab' * 32 + '\n',
+    ' '.join(['abcd'] * 16),
+])
+def test_certificate_fingerprints_are_read_as_openssl_and_browsers_show_them(given):
+    assert settings(certificate_fingerprint=given).certificate_fingerprint in ('abcd' * 16, 'ab' * 32)
+
+
+def test_no_certificate_fingerprint_means_none():
+    assert settings().certificate_fingerprint is None and settings(certificate_fingerprint='  ').certificate_fingerprint is None
+
+
+def test_the_subscription_aliases_of_the_ionos_collection_name_username_and_password():
+    assert ARGUMENT_SPEC['username']['aliases'] == ['subscription_user']
+    assert ARGUMENT_SPEC['password']['aliases'] == ['subscription_password']
+    assert ALIASES['subscription_user'] == 'username' and ALIASES['subscription_password'] == 'password'
+
+
 @pytest.mark.parametrize('given', ['http://', 'http://[::1', 'ftp://api.ionos.com', 'https://user:secret@host:0', 'https://:443'])
 def test_api_urls_without_a_usable_host_are_refused_clearly(given):
     with pytest.raises(ApiError) as caught:
@@ -110,3 +182,9 @@ def test_argument_spec_hides_secrets_and_reads_the_environment():
     assert ARGUMENT_SPEC['token']['no_log'] and ARGUMENT_SPEC['password']['no_log']
     assert ARGUMENT_SPEC['token']['fallback'][1] == ['IONOS_TOKEN']
     assert ARGUMENT_SPEC['api_url']['fallback'][1] == ['IONOS_API_URL']
+    assert ARGUMENT_SPEC['certificate_fingerprint']['fallback'][1] == ['IONOS_PINNED_CERT', 'IONOS_CERTIFICATE_FINGERPRINT']
+    assert 'default' not in ARGUMENT_SPEC['api_url']  # so that an api_url left out can come from the IONOS config file
+
+
+def test_api_url_left_out_is_the_default():
+    assert settings().api_url == 'https://api.ionos.com' and settings(api_url='').api_url == 'https://api.ionos.com'
