@@ -75,7 +75,7 @@ eda-tests: venv  ## the Event-Driven Ansible source (main(queue, args)) against 
 # to the log and to .build/reliability/results.json. RELIABILITY_ARGS: extra pytest arguments, e.g. -k soak.
 RELIABILITY_ARGS ?=
 .PHONY: reliability
-reliability: layout  ## fault matrix, soak, secrets, TLS and live-log tests of the module and the lookup (about 4 minutes)
+reliability: layout  ## fault and paging matrices, soak, secrets, TLS and live-log tests of the module and the lookup (about 5 minutes)
 	$(VPY) -m pytest tests/reliability -q -p no:cacheprovider -rfE $(RELIABILITY_ARGS)
 # <<< reliability
 

@@ -85,7 +85,7 @@ def _table(rows: list, columns: tuple) -> list:
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Print the figures of this session: the fault matrix as a table, the other sections one line each."""
+    """Print the figures of this session: the fault and paging matrices as tables, the other sections one line each."""
     if not FIGURES:
         return
     terminalreporter.section('reliability figures')
@@ -94,8 +94,15 @@ def pytest_terminal_summary(terminalreporter):
         columns = ('profile', 'runner', 'expect', 'runs', 'exact', 'clear_failures', 'wrong', 'max_seconds', 'mean_seconds')
         for line in _table(matrix, columns):
             terminalreporter.write_line(line)
+    paging = FIGURES.get('paging_matrix')
+    if paging:
+        columns = ('row', 'runner', 'entries', 'runs', 'exact', 'wrong', 'max_seconds', 'requests', 'page_size', 'result_window', 'paging',
+                   'slices', 'retries', 'row_seconds')
+        terminalreporter.write_line('')
+        for line in _table(paging, columns):
+            terminalreporter.write_line(line)
     for section, value in sorted(FIGURES.items()):
-        if section != 'fault_matrix':
+        if section not in ('fault_matrix', 'paging_matrix'):
             terminalreporter.write_line('%s: %s' % (section, json.dumps(value, sort_keys=True)))
     terminalreporter.write_line('written to %s' % os.path.relpath(RESULTS_FILE, REPO))
 

@@ -61,6 +61,7 @@ class CallbackModule(CallbackBase):
             'warnings': [str(item) for item in data.get('warnings') or []],
             'ids': [entry.get('id') for entry in entries] if isinstance(entries, list) else None,
             'window': data.get('window'),
+            'stats': data.get('stats'),
         })
         self._since = now
         progress = os.environ.get('RELIABILITY_PROGRESS_FILE')
