@@ -71,13 +71,11 @@ class LookupModule(LookupBase):
     """Thin: options through set_options()/get_option(), the work in module_utils.activity."""
 
     def run(self, terms, variables=None, **kwargs):
-        unknown = sorted(set(kwargs) - KNOWN_OPTIONS)
-        if unknown:
-            # ansible-core passes unknown keywords through without a word: a misspelt filter would read everything.
-            raise AnsibleLookupError('activity_log: unsupported option%s %s; the options are: %s'
-                                     % ('s' if len(unknown) > 1 else '', ', '.join(unknown), ', '.join(sorted(ARGUMENT_SPEC))))
         self.set_options(var_options=self._templated_sources(variables), direct=kwargs)
         options = {name: self.get_option(name) for name in ARGUMENT_SPEC}
+        # set_options() passes unknown keywords by without a word (a misspelt filter would read everything): the
+        # argument spec names them.
+        options.update((name, value) for name, value in kwargs.items() if name not in KNOWN_OPTIONS)
         if terms:
             if options.get('contract_numbers'):
                 raise AnsibleLookupError('activity_log: give the contract numbers either as terms or as contract_numbers, not both')

@@ -14,6 +14,7 @@ import re
 import threading
 from urllib.parse import urlsplit
 
+from ansible_collections.ionos.activitylog.plugins.module_utils.api import read_contracts, read_page
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, OptionError
 from ansible_collections.ionos.activitylog.plugins.module_utils.retry import ConcurrencyGate, RetryBudget, RetryPolicy, is_retryable_status
 from ansible_collections.ionos.activitylog.plugins.module_utils.version import COLLECTION_VERSION
@@ -236,6 +237,14 @@ class ActivityLogClient:
                 raise failure
             self.stopped.wait(self.policy.delay(attempt, retry_after))  # a sleep that ends at once when the run stops
             attempt += 1
+
+    def contracts(self) -> list[int]:
+        """The contracts the credential may read, as /contracts lists them."""
+        return read_contracts(self.get_json('/contracts'))
+
+    def page(self, contract: int, params: dict, need_hits: bool = True):
+        """One page of a contract's log (an api.Page); ``need_hits=False`` for a count, which needs only the total."""
+        return read_page(self.get_json('/contracts/%d' % contract, params, contract), need_hits)
 
     def stop(self) -> None:
         """Stop the run: sleeping retries wake and give up, requests waiting at the gate are let through to give up."""

@@ -14,6 +14,11 @@ the slice is read again as time slices of about one page each. A one-page read i
 entries come in one answer), so this converges, and the entries kept always come from complete, consistent
 reads: their count equals the sum of the slices' ``hits.total``.
 
+How the API pages is learned as the run goes (paging.py): a first page shorter than asked is a capped limit, a 400
+for a deep page a smaller result window or ``offset`` counting pages (one probe tells which), a 400 at offset 0 a
+refused limit or date range (one probe with limit 1 tells which). Reads planned under an assumption that has since
+changed are read again from their first page.
+
 An entry can also arrive late inside a slice whose read has already completed. So once every slice is read, each
 slice whose read completed before the last round of requests (more than ``concurrency`` requests started after it)
 is counted again (one request of one entry); a slice whose count changed is read again in full. The slices read in
@@ -30,6 +35,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, IncompleteResultError
 from ansible_collections.ionos.activitylog.plugins.module_utils.normalize import entry_id, normalize_entry, source_of
+from ansible_collections.ionos.activitylog.plugins.module_utils.outcomes import (
+    Changed, FirstPage, FurtherPage, LimitProbe, Miscounted, ModeProbe, Outcome, Recount, Refused, Skipped, Split,
+)
 from ansible_collections.ionos.activitylog.plugins.module_utils.paging import ASSUMED_RESULT_WINDOW, Paging
 from ansible_collections.ionos.activitylog.plugins.module_utils.planner import page_plan, range_chunks, split_window
 from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import format_api_time, format_time
@@ -39,7 +47,7 @@ RECOUNTS = 2
 
 
 class Slice:
-    """A contract's time range [start, end); ``total`` is what its first page said."""
+    """A contract's time range [start, end); ``total`` is what its first page said, set once."""
 
     def __init__(self, contract: int, start, end, attempt: int = 0):
         self.contract = contract
@@ -47,10 +55,6 @@ class Slice:
         self.end = end
         self.attempt = attempt
         self.total = None
-        self.counted = 0
-        self.repeated = 0
-        self.added = ()
-        self.read_by = 0
 
     def again(self, attempt: int | None = None) -> Slice:
         """The same range as a new slice: pages of an earlier read of it can never be mistaken for the new read's."""
@@ -60,101 +64,17 @@ class Slice:
         return {'dateStart': format_api_time(self.start), 'dateEnd': format_api_time(self.end), 'offset': offset, 'limit': limit}
 
 
-# What one request gives the main thread: one small type per kind of answer.
+class Kept:
+    """A slice whose read was kept: what it added to the run, so that a recount that finds it changed can take it back."""
 
-class Outcome:
-    """Base: the slice the request was for."""
+    __slots__ = ('piece', 'counted', 'repeated', 'added', 'read_by')
 
-    def __init__(self, piece: Slice):
+    def __init__(self, piece: Slice, counted: int, repeated: int, added: list, read_by: int):
         self.piece = piece
-
-
-class Split(Outcome):
-    """The slice holds more than one read can page through: read these parts instead."""
-
-    def __init__(self, piece: Slice, parts: list):
-        super().__init__(piece)
-        self.parts = parts
-
-
-class FirstPage(Outcome):
-    """The first page of a slice: its total and its first hits."""
-
-    def __init__(self, piece: Slice, total: int, hits: list, requests: int):
-        super().__init__(piece)
-        self.total = total
-        self.hits = hits
-        self.requests = requests
-
-
-class Page(Outcome):
-    """A further page that fits the read it belongs to."""
-
-    def __init__(self, piece: Slice, scheme, hits: list, reach: int, requests: int):
-        super().__init__(piece)
-        self.scheme = scheme
-        self.hits = hits
-        self.reach = reach
-        self.requests = requests  # requests started when this page arrived (taken in the worker, not when merged)
-
-
-class Changed(Outcome):
-    """The slice's total changed since its first page: entries arrived (or left) while it was read."""
-
-    def __init__(self, piece: Slice, total: int):
-        super().__init__(piece)
-        self.total = total
-
-
-class Miscounted(Outcome):
-    """A further page with the same total but not the number of hits its offset promised."""
-
-    def __init__(self, piece: Slice, scheme):
-        super().__init__(piece)
-        self.scheme = scheme
-
-
-class Refused(Outcome):
-    """A 400 for a page of the slice starting at hit ``first_hit`` with ``limit``."""
-
-    def __init__(self, piece: Slice, scheme, first_hit: int, limit: int, error: ApiError):
-        super().__init__(piece)
-        self.scheme = scheme
-        self.first_hit = first_hit
-        self.limit = limit
-        self.error = error
-
-
-class Skipped(Outcome):
-    """A page of a read that was dropped before the page was sent."""
-
-
-class Recount(Outcome):
-    """A read slice counted again (-1 when the answer had no usable total)."""
-
-    def __init__(self, piece: Slice, total: int):
-        super().__init__(piece)
-        self.total = total
-
-
-class ModeProbe(Outcome):
-    """The answer to one page far past the slice's end if ``offset`` counts hits, but not if it counts pages."""
-
-    def __init__(self, piece: Slice, total, hits: int, refused: bool, cause: Refused | None):
-        super().__init__(piece)
-        self.total = total
-        self.hits = hits
-        self.refused = refused
-        self.cause = cause
-
-
-class LimitProbe(Outcome):
-    """Whether the slice's range is accepted with a limit of one after ``cause`` (a 400 at offset 0)."""
-
-    def __init__(self, piece: Slice, accepted: bool, cause: Refused):
-        super().__init__(piece)
-        self.accepted = accepted
-        self.cause = cause
+        self.counted = counted  # its hits.total less the entries on its end bound (they belong to the next slice)
+        self.repeated = repeated
+        self.added = added
+        self.read_by = read_by  # requests started when its last page arrived
 
 
 class Read:
@@ -183,32 +103,6 @@ class RunResult:
         self.paging = {}
 
 
-def read_total(body) -> tuple[int | None, bool]:
-    """(count, exact) from ``hits.total``: an integer, a numeric string or ``{"value", "relation"}``."""
-    hits = body.get('hits') if isinstance(body, dict) else None
-    total = hits.get('total') if isinstance(hits, dict) else None
-    exact = True
-    if isinstance(total, dict):
-        exact = str(total.get('relation', 'eq')).lower() == 'eq'
-        total = total.get('value')
-    if isinstance(total, bool):
-        return None, False
-    if isinstance(total, str) and total.strip().isdigit():
-        total = int(total.strip())
-    if isinstance(total, int) and total >= 0:
-        return total, exact
-    return None, False
-
-
-def read_hits(body) -> list:
-    """The hits of a page; an answer without a list of hits is unusable."""
-    hits = body.get('hits') if isinstance(body, dict) else None
-    items = hits.get('hits') if isinstance(hits, dict) else None
-    if not isinstance(items, list):
-        raise ApiError('The API answered 200 without a list of hits (hits.hits): the answer is not an activity log page.')
-    return items
-
-
 class Engine:
     """One run over ``settings`` (an options.Settings) with ``client`` (a client.ActivityLogClient)."""
 
@@ -228,15 +122,15 @@ class Engine:
 
     def run(self) -> RunResult:
         started = time.monotonic()
-        contracts = self.settings.contract_numbers or self.list_contracts()
+        contracts = self.settings.contract_numbers or self.client.contracts()
         self.result.contracts = contracts
         ranges = range_chunks(self.settings.start, self.settings.end, self.paging.max_range)
         with ThreadPoolExecutor(max_workers=self.settings.concurrency, thread_name_prefix='activitylog') as pool:
             self._drain(pool, [self._first(Slice(contract, start, end)) for contract in contracts for start, end in ranges])
             for dummy in range(RECOUNTS):
-                pieces, self._committed, late = self._committed, [], self._late
+                kept, self._committed, late = self._committed, [], self._late
                 requests = self.client.stats.requests
-                self._drain(pool, [(self._recount, piece) for piece in pieces if requests - piece.read_by > self.settings.concurrency])
+                self._drain(pool, [(self._recount, read) for read in kept if requests - read.read_by > self.settings.concurrency])
                 if self._late == late:
                     break
             else:
@@ -273,80 +167,61 @@ class Engine:
                 future.cancel()
             raise
 
-    def list_contracts(self) -> list[int]:
-        body = self.client.get_json('/contracts')
-        items = body if isinstance(body, list) else (body.get('items') if isinstance(body, dict) else None)
-        if not isinstance(items, list):
-            raise ApiError('The API answered /contracts with something that is not a list of contracts.')
-        numbers = []
-        for item in items:
-            value = item.get('id') if isinstance(item, dict) else item
-            if isinstance(value, str) and value.strip().isdigit():
-                value = int(value)
-            if isinstance(value, int) and not isinstance(value, bool) and value not in numbers:
-                numbers.append(value)
-        if not numbers:
-            raise ApiError('The credential can read no contract (/contracts is empty): check that the token belongs to the right user.')
-        return numbers
-
     # Worker side: HTTP, JSON, normalization; each returns an Outcome and changes no state of the run.
 
-    def _get(self, piece: Slice, offset: int, limit: int):
-        return self.client.get_json('/contracts/%d' % piece.contract, piece.params(offset, limit), piece.contract)
+    def _get(self, piece: Slice, offset: int, limit: int, need_hits: bool = True):
+        return self.client.page(piece.contract, piece.params(offset, limit), need_hits)
 
     def _first_page(self, piece: Slice, limit: int, capacity: int) -> Outcome:
         try:
-            body = self._get(piece, 0, limit)
+            page = self._get(piece, 0, limit)
         except ApiError as error:
             if error.status != 400:
                 raise
             return Refused(piece, None, 0, limit, error)
-        total, exact = read_total(body)
+        total = page.total
         if total is None:
             raise ApiError('The API answered without hits.total for contract %d, so the pages to read cannot be planned.' % piece.contract)
-        if not exact or total >= capacity:
+        if not page.exact or total >= capacity:
             # A total at the result window may be a capped count (Elasticsearch counts "at least" that many).
             estimate = total if total > capacity else capacity * 2
             return Split(piece, split_window(piece.start, piece.end, estimate, capacity))
-        return FirstPage(piece, total, self._convert(read_hits(body), piece), self.client.stats.requests)
+        return FirstPage(piece, total, self._convert(page.hits, piece), self.client.stats.requests)
 
     def _page(self, piece: Slice, scheme, first_hit: int, limit: int) -> Outcome:
         if piece not in self._reads:
             return Skipped(piece)  # the read of this slice was dropped: the page would be stale
         try:
-            body = self._get(piece, scheme.offset(first_hit), limit)
+            page = self._get(piece, scheme.offset(first_hit), limit)
         except ApiError as error:
             if error.status != 400:
                 raise
             return Refused(piece, scheme, first_hit, limit, error)
-        total, _exact = read_total(body)
-        items = read_hits(body)
-        if total != piece.total:
-            return Changed(piece, total if total is not None else -1)
-        if len(items) != min(limit, piece.total - first_hit):
+        if page.total != piece.total:
+            return Changed(piece, page.total if page.total is not None else -1)
+        if len(page.hits) != min(limit, piece.total - first_hit):
             return Miscounted(piece, scheme)
-        return Page(piece, scheme, self._convert(items, piece), first_hit + limit, self.client.stats.requests)
+        return FurtherPage(piece, scheme, self._convert(page.hits, piece), first_hit + limit, self.client.stats.requests)
 
-    def _recount(self, piece: Slice) -> Outcome:
-        total, _exact = read_total(self._get(piece, 0, 1))
-        return Recount(piece, -1 if total is None else total)
+    def _recount(self, kept: Kept) -> Outcome:
+        total = self._get(kept.piece, 0, 1, need_hits=False).total
+        return Recount(kept, -1 if total is None else total)
 
     def _probe_mode(self, piece: Slice, scheme, cause: Refused | None) -> Outcome:
         """One page at an offset past the last page if offset counts hits, which reaches past every hit if it counts pages."""
         pages = -(-piece.total // scheme.page_size)
         offset = pages + 1 if piece.total > pages + 1 else pages
         try:
-            body = self._get(piece, offset, scheme.page_size)
+            page = self._get(piece, offset, scheme.page_size)
         except ApiError as error:
             if error.status != 400:
                 raise
             return ModeProbe(piece, piece.total, 0, True, cause)
-        total, _exact = read_total(body)
-        return ModeProbe(piece, total, len(read_hits(body)), False, cause)
+        return ModeProbe(piece, page.total, len(page.hits), False, cause)
 
     def _probe_limit(self, piece: Slice, cause: Refused) -> Outcome:
         try:
-            self._get(piece, 0, 1)
+            self._get(piece, 0, 1, need_hits=False)
         except ApiError as error:
             if error.status != 400:
                 raise
@@ -405,7 +280,7 @@ class Engine:
             return [(first_hit, page_size) for first_hit in range(page_size, total, page_size)]
         return page_plan(total, page_size, self.paging.result_window, page_size)
 
-    def _on_page(self, outcome: Page) -> list:
+    def _on_page(self, outcome: FurtherPage) -> list:
         piece = outcome.piece
         read = self._reads.get(piece)
         if read is None:
@@ -429,14 +304,7 @@ class Engine:
         return self._reread(outcome.piece, outcome.total)
 
     def _on_miscounted(self, outcome: Miscounted) -> list:
-        piece = outcome.piece
-        if self._reads.pop(piece, None) is None:
-            return []
-        if outcome.scheme is not self.paging.scheme:
-            return self._restart(piece)
-        if not self.paging.mode_known:
-            return self._probe(piece, None)
-        return self._reread(piece, piece.total)
+        return self._stumbled(outcome, None, lambda: self._reread(outcome.piece, outcome.piece.total))
 
     def _on_refused(self, outcome: Refused) -> list:
         piece = outcome.piece
@@ -446,13 +314,19 @@ class Engine:
             if outcome.limit == 1:
                 return self._range_refused(piece, outcome)
             return [(self._probe_limit, piece, outcome)]
+        return self._stumbled(outcome, outcome, lambda: self._window_refused(piece, outcome))
+
+    def _stumbled(self, outcome, cause: Refused | None, known) -> list:
+        """A further page that did not fit its read: the read is dropped; planned under a scheme since changed, the
+        slice is read again; while what offset means is unknown, a probe decides; else ``known()`` says what follows."""
+        piece = outcome.piece
         if self._reads.pop(piece, None) is None:
-            return []
+            return []  # another page of this read noticed first
         if outcome.scheme is not self.paging.scheme:
             return self._restart(piece)
         if not self.paging.mode_known:
-            return self._probe(piece, outcome)
-        return self._window_refused(piece, outcome)
+            return self._probe(piece, cause)
+        return known()
 
     def _probe(self, piece: Slice, cause: Refused | None) -> list:
         """Find out once what offset means; slices that stumble meanwhile wait for the answer."""
@@ -538,11 +412,11 @@ class Engine:
             return self._reread(piece, piece.total)
         boundary = format_time(piece.end)
         inside = [hit for hit in hits if hit[1]['time'] != boundary]
-        piece.counted = piece.total - (len(hits) - len(inside))
-        self._total += piece.counted
+        counted = piece.total - (len(hits) - len(inside))
+        repeated = len(inside) - len({ident for ident, _entry, _source in inside})
+        self._total += counted
+        self._repeated += repeated
         self.result.slices += 1
-        piece.repeated = len(inside) - len({ident for ident, _entry, _source in inside})
-        self._repeated += piece.repeated
         added = []
         for ident, entry, source in inside:
             if ident not in self._seen:
@@ -550,21 +424,20 @@ class Engine:
                     entry['id'] = ident
                 self._seen[ident] = (entry, source)
                 added.append(ident)
-        piece.added = added
-        piece.read_by = read.requests
-        self._committed.append(piece)
+        self._committed.append(Kept(piece, counted, repeated, added, read.requests))
         return []
 
     def _on_recount(self, outcome: Recount) -> list:
-        """A read slice counted again: unchanged, or its entries are dropped and it is read again."""
-        piece, total = outcome.piece, outcome.total
+        """A kept slice counted again: unchanged, or its entries are taken back and it is read again."""
+        kept, total = outcome.kept, outcome.total
+        piece = kept.piece
         if total == piece.total:
             return []
         self._late += max(total - piece.total, 0)
-        self._total -= piece.counted
-        self._repeated -= piece.repeated
+        self._total -= kept.counted
+        self._repeated -= kept.repeated
         self.result.slices -= 1
-        for ident in piece.added:
+        for ident in kept.added:
             del self._seen[ident]
         return self._reread(piece, max(total, 0))
 
@@ -587,7 +460,7 @@ class Engine:
         return [self._first(Slice(piece.contract, start, end)) for start, end in parts]
 
     _HANDLERS = {
-        Split: _on_split, FirstPage: _on_first_page, Page: _on_page, Changed: _on_changed, Miscounted: _on_miscounted,
+        Split: _on_split, FirstPage: _on_first_page, FurtherPage: _on_page, Changed: _on_changed, Miscounted: _on_miscounted,
         Refused: _on_refused, Skipped: lambda self, outcome: [], Recount: _on_recount, ModeProbe: _on_mode_probe,
         LimitProbe: _on_limit_probe,
     }

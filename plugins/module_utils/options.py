@@ -3,17 +3,21 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The one argument spec of the shared options, and their validation into Settings.
 
-The module passes ``module.params`` and the lookup its ``get_option()`` values to ``settings_from_options``, so
-both validate the same way, before any request is sent.
+Types, defaults, choices, aliases and environment fallbacks live only in ARGUMENT_SPEC: every caller (the module's
+``module.params``, the lookup's ``get_option()`` values, the event source's arguments) goes through
+``settings_from_options``, which applies the spec with ansible-core's ArgumentSpecValidator as AnsibleModule does;
+Settings then checks only ranges and relations, before any request is sent.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 from datetime import datetime, timezone
 
 from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.config_file import read_profile
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError, shown
@@ -50,37 +54,69 @@ ARGUMENT_SPEC = dict(
 )
 # alias -> option name, for the callers that resolve names themselves (the lookup's keywords, the EDA source's args)
 ALIASES = {alias: name for name, spec in ARGUMENT_SPEC.items() for alias in spec.get('aliases', ())}
+TYPE_WORDS = {'int': 'a whole number', 'float': 'a number', 'bool': 'true or false', 'list': 'a list', 'dict': 'a dictionary',
+              'str': 'text', 'path': 'a path'}
+_NOT_CONVERTED = re.compile(r"^(?P<elements>Elements value for option|argument) '(?P<name>[^']+)' .*unable to convert to (?P<type>\w+)")
+_NOT_A_CHOICE = re.compile(r'^value of (?P<name>\S+) must be one of: (?P<choices>.*), got: ')
+
+
+def checked_options(options: dict, spec: dict | None = None) -> dict:
+    """``options`` with the types, defaults, choices, aliases and environment fallbacks of ``spec`` (ARGUMENT_SPEC by
+    default) applied; OptionError naming the first problem. None and '' mean "not given", as ``default(omit)`` does."""
+    spec = ARGUMENT_SPEC if spec is None else spec
+    given = {name: value for name, value in options.items() if value is not None and not (isinstance(value, str) and value == '')}
+    result = ArgumentSpecValidator(spec).validate(given)
+    if result.unsupported_parameters:
+        unknown = sorted(str(name) for name in result.unsupported_parameters)
+        raise OptionError('unsupported option%s %s; the options are: %s' % ('s' if len(unknown) > 1 else '', ', '.join(unknown),
+                                                                           ', '.join(sorted(spec))))
+    if result.error_messages:
+        raise OptionError(_readable(result.error_messages[0], given))
+    return result.validated_parameters
+
+
+def _readable(message: str, given: dict) -> str:
+    """ansible-core's message in the words of this collection's others: the option, what it takes, the value given."""
+    found = _NOT_CONVERTED.match(message)
+    if found:
+        name, what = found.group('name'), TYPE_WORDS.get(found.group('type'), found.group('type'))
+        if found.group('elements').startswith('Elements'):
+            what = 'a list of %ss' % what[2:] if what.startswith('a ') else 'a list of %s' % what
+        return '%s must be %s, not %s' % (name, what, shown(given.get(name)))
+    found = _NOT_A_CHOICE.match(message)
+    if found:
+        return '%s must be one of %s, not %s' % (found.group('name'), found.group('choices'), shown(given.get(found.group('name'))))
+    return message
 
 
 class Settings:
     """Validated options of one run: connection, window (resolved once), paging and output."""
 
     def __init__(self, options: dict, now: datetime, environ=None):
+        """``options`` as checked_options gives them: typed, with their defaults."""
         self.token = _credential(options.get('token'), 'token')
         self.username = _credential(options.get('username'), 'username')
         self.password = _credential(options.get('password'), 'password')
-        self.api_url = options.get('api_url') or None
+        self.api_url = options.get('api_url')
         self.credential_source = None
         if not (self.token or self.username or self.password):
             self._from_config_file(environ)
         self.api_url = self.api_url or DEFAULT_API_URL
         self.certificate_fingerprint = _fingerprint(options.get('certificate_fingerprint'))
-        self.validate_certs = _boolean(options.get('validate_certs', True), 'validate_certs')
+        self.validate_certs = options['validate_certs']
         self.ca_path = _readable_file(options.get('ca_path'), 'ca_path')
-        self.timeout = _positive_number(options.get('timeout', 30), 'timeout', MAX_TIMEOUT)
-        self.retries = _int_in_range(options.get('retries', 5), 'retries', 0, 100)
-        self.proxy = options.get('proxy') or None
+        self.timeout = _seconds_in_range(options['timeout'], 'timeout', MAX_TIMEOUT)
+        self.retries = _in_range(options['retries'], 'retries', 0, 100)
+        self.proxy = options.get('proxy')
         self.contract_numbers = _contract_numbers(options.get('contract_numbers'))
-        self.start, self.end = _window(options.get('start') or '-24h', options.get('end') or 'now', now)
-        self.page_size = _int_in_range(options.get('page_size', 100), 'page_size', 1, MAX_PAGE_SIZE)
-        self.concurrency = _int_in_range(options.get('concurrency', 4), 'concurrency', 1, MAX_CONCURRENCY)
+        self.start, self.end = _window(options['start'], options['end'], now)
+        self.page_size = _in_range(options['page_size'], 'page_size', 1, MAX_PAGE_SIZE)
+        self.concurrency = _in_range(options['concurrency'], 'concurrency', 1, MAX_CONCURRENCY)
         max_items = options.get('max_items')
-        self.max_items = None if max_items is None else _int_in_range(max_items, 'max_items', 1, None)
+        self.max_items = None if max_items is None else _in_range(max_items, 'max_items', 1, None)
         self.entry_filter = EntryFilter.from_option(options.get('filters'))
         self.query = _compile_query(options.get('query'))
-        self.format = options.get('format') or 'normalized'
-        if self.format not in ('normalized', 'raw'):
-            raise OptionError("format must be 'normalized' or 'raw', not %s" % shown(self.format))
+        self.format = options['format']
         if self.username and not self.password and not self.token:
             raise OptionError('username is set but password is not: set password (or IONOS_PASSWORD), or use token'
                               + (' (both from %s)' % self.credential_source if self.credential_source else ''))
@@ -107,7 +143,7 @@ def settings_from_options(options: dict, now: datetime | None = None, environ=No
     (default os.environ) is where IONOS_CONFIG_FILE and IONOS_CURRENT_PROFILE are read."""
     if now is None:
         now = datetime.now(timezone.utc).replace(microsecond=0)
-    return Settings(options, now, environ)
+    return Settings(checked_options(options), now, environ)
 
 
 def _window(start, end, now: datetime) -> tuple[datetime, datetime]:
@@ -126,10 +162,8 @@ def _window(start, end, now: datetime) -> tuple[datetime, datetime]:
 def _fingerprint(value) -> str | None:
     """The SHA-256 fingerprint of the API's certificate as 64 lowercase hex digits; colons, spaces and an openssl
     ``sha256 Fingerprint=`` prefix are accepted. It is no secret, so a wrong one may be shown."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or not value.strip():
         return None
-    if not isinstance(value, str):
-        raise OptionError('certificate_fingerprint must be text, not %s' % shown(value))
     text = value.strip()
     if '=' in text:
         label, text = text.split('=', 1)
@@ -160,17 +194,6 @@ def _credential(value, name: str) -> str | None:
     return text or None
 
 
-def _boolean(value, name: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ('true', 'yes', 'on', '1'):
-        return True
-    if text in ('false', 'no', 'off', '0'):
-        return False
-    raise OptionError('%s must be true or false, not %s' % (name, shown(value)))
-
-
 def _readable_file(value, name: str) -> str | None:
     if not value:
         return None
@@ -179,37 +202,25 @@ def _readable_file(value, name: str) -> str | None:
     return value
 
 
-def _int_in_range(value, name: str, low: int, high: int | None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            value = int(str(value).strip())
-        except ValueError:
-            raise OptionError('%s must be a whole number, not %s' % (name, shown(value))) from None
+def _in_range(value: int, name: str, low: int, high: int | None) -> int:
     if value < low or (high is not None and value > high):
         bounds = 'from %d to %d' % (low, high) if high is not None else 'at least %d' % low
         raise OptionError('%s must be %s, not %s' % (name, bounds, shown(value)))
     return value
 
 
-def _positive_number(value, name: str, most: float) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        raise OptionError('%s must be a number of seconds, not %s' % (name, shown(value))) from None
-    if not math.isfinite(number) or not 0 < number <= most:
+def _seconds_in_range(value: float, name: str, most: float) -> float:
+    if not math.isfinite(value) or not 0 < value <= most:
         raise OptionError('%s must be a number of seconds above 0 and at most %g, not %s' % (name, most, shown(value)))
-    return number
+    return value
 
 
-def _contract_numbers(value) -> list[int] | None:
+def _contract_numbers(value: list | None) -> list[int] | None:
     if value is None:
         return None
-    if not isinstance(value, (list, tuple)):
-        value = [value]
     numbers = []
-    for item in value:
-        number = _int_in_range(item, 'contract_numbers', 1, None)
-        if number not in numbers:
+    for number in value:
+        if _in_range(number, 'contract_numbers', 1, None) not in numbers:
             numbers.append(number)
     if not numbers:
         raise OptionError('contract_numbers is empty: leave it out to read every contract the credential can read')

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """When and how long to retry, how many retries a run may spend, and how many requests may run at once.
 
-Pure logic: nothing here sleeps except ``ConcurrencyGate`` (which blocks a thread until a request slot is free and
+Pure logic that trusts its inputs (options.Settings has checked them): nothing here sleeps except ``ConcurrencyGate`` (which blocks a thread until a request slot is free and
 a rate-limit pause is over; the client waits out its own retry delays, so that a failing run can wake them).
 Randomness and the clock are injectable, so the tests pin the numbers.
 """
@@ -16,8 +16,6 @@ import threading
 import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-
-from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError
 
 RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
 
@@ -77,8 +75,6 @@ class RetryBudget:
     """
 
     def __init__(self, total: int, earn_per_success: float = 0.0):
-        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
-            raise OptionError('the retry budget must be a whole number of at least 0, not %r' % (total,))
         self._lock = threading.Lock()
         self._remaining = float(total)
         self._earn = float(earn_per_success)
@@ -118,8 +114,6 @@ class ConcurrencyGate:
     EASE = 0.98
 
     def __init__(self, limit: int, min_interval: float = 0.05, clock=None):
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise OptionError('concurrency must be a whole number of at least 1, not %r' % (limit,))
         self.limit = limit
         self._current = limit
         self._active = 0
@@ -211,11 +205,6 @@ class RetryPolicy:
 
     def __init__(self, retries: int = 5, base: float = 0.5, cap: float = 30.0, retry_after_cap: float = 60.0,
                  budget=None, rng=None, clock=None):
-        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
-            raise OptionError('retries must be a whole number of at least 0, not %r' % (retries,))
-        for name, value in (('base', base), ('cap', cap), ('retry_after_cap', retry_after_cap)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
-                raise OptionError('the retry %s must be a number of seconds of at least 0, not %r' % (name, value))
         self.retries = retries
         self.base = float(base)
         self.cap = float(cap)

@@ -36,6 +36,8 @@ _RFC3339 = re.compile(
     r'(?P<zone>[Zz]|[+-][0-9]{2}:[0-9]{2})?\Z')
 _DATE = re.compile(r'(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})\Z')
 _RELATIVE = re.compile(r'(?P<sign>[+-]?)(?P<amount>[0-9]+)(?P<unit>[A-Za-z]+)\Z')
+# What format_time writes: fixed-width UTC with milliseconds, so such strings sort by time.
+CANONICAL_TIME = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z\Z')
 
 
 def to_utc(value: datetime) -> datetime:
@@ -84,10 +86,15 @@ def parse_rfc3339(text) -> datetime | None:
         return None
 
 
+def is_canonical_time(value) -> bool:
+    """Whether ``value`` is a time as ``format_time`` writes it (a normalized entry's ``time``)."""
+    return isinstance(value, str) and CANONICAL_TIME.match(value) is not None
+
+
 def resolve_window(start, end, now: datetime) -> tuple[datetime, datetime]:
-    """``(start, end)`` resolved against one ``now``; None takes the defaults -24h and now; start must be before end."""
-    start_dt = parse_time('-24h' if start is None else start, now, 'start')
-    end_dt = parse_time('now' if end is None else end, now, 'end')
+    """``(start, end)`` resolved against one ``now``; start must be before end (their defaults are the options')."""
+    start_dt = parse_time(start, now, 'start')
+    end_dt = parse_time(end, now, 'end')
     if start_dt >= end_dt:
         raise OptionError('start (%r, resolved to %s) must be before end (%r, resolved to %s): the window is empty; '
                           'swap them or move start back' % (start, format_time(start_dt), end, format_time(end_dt)))

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError
 from ansible_collections.ionos.activitylog.plugins.module_utils.retry import (
     ConcurrencyGate, RetryBudget, RetryPolicy, is_retryable_status, parse_retry_after,
 )
@@ -154,16 +153,6 @@ def test_non_retryable_status_does_not_spend_budget():
     assert budget.remaining == 1
 
 
-@pytest.mark.parametrize('kwargs, word', [
-    ({'retries': -1}, 'retries'), ({'retries': 1.5}, 'retries'), ({'retries': True}, 'retries'),
-    ({'base': -0.1}, 'base'), ({'cap': 'x'}, 'cap'), ({'retry_after_cap': float('inf')}, 'retry_after_cap'), ({'base': float('nan')}, 'base'),
-    ({'budget': -1}, 'budget'),
-])
-def test_policy_rejects_bad_settings(kwargs, word):
-    with pytest.raises(OptionError, match=word):
-        RetryPolicy(**kwargs)
-
-
 def test_budget_exhaustion():
     budget = RetryBudget(2)
     assert [budget.take(), budget.take(), budget.take(), budget.take()] == [True, True, False, False]
@@ -181,12 +170,6 @@ def test_budget_earns_retries_back_from_successes():
     spent = RetryBudget(0)
     spent.earn()
     assert not spent.take()
-
-
-@pytest.mark.parametrize('total', [-1, 1.5, None, True])
-def test_budget_rejects_nonsense(total):
-    with pytest.raises(OptionError):
-        RetryBudget(total)
 
 
 def test_budget_is_thread_safe():
@@ -207,12 +190,6 @@ def test_budget_is_thread_safe():
         thread.join()
     assert sum(taken) == 1000
     assert budget.remaining == 0
-
-
-@pytest.mark.parametrize('limit', [0, -1, 1.5, None, True])
-def test_gate_rejects_nonsense(limit):
-    with pytest.raises(OptionError, match='concurrency'):
-        ConcurrencyGate(limit)
 
 
 def test_gate_halves_on_throttle_down_to_one():

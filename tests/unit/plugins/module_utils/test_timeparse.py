@@ -157,10 +157,6 @@ def test_now_must_be_a_datetime():
         parse_time('now', '2024-05-01')
 
 
-def test_resolve_window_defaults_to_the_last_24_hours():
-    assert resolve_window(None, None, NOW) == (NOW_MS - timedelta(hours=24), NOW_MS)
-
-
 def test_resolve_window_resolves_both_against_one_now():
     start, end = resolve_window('-1h', 'now', NOW)
     assert end - start == timedelta(hours=1)
