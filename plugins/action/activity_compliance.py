@@ -18,13 +18,13 @@ from ansible_collections.ionos.activitylog.plugins.plugin_utils.files import wri
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.junit import junit_xml
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.policies import evaluate
 
-DEFAULT_SUITE_NAME = 'ionos.activitylog compliance'
-
+# The options, declared here only; the module's DOCUMENTATION describes the same (a unit test ties them), and the
+# structure inside ``policies`` is policies.py's (tied to the documentation's suboptions by the same tests).
 ARGUMENT_SPEC = dict(
     activities=dict(type='list', elements='raw', required=True),
     policies=dict(type='dict', required=True),
     junit_path=dict(type='path'),
-    suite_name=dict(type='str', default=DEFAULT_SUITE_NAME),
+    suite_name=dict(type='str', default='ionos.activitylog compliance'),
     window=dict(type='dict'),
 )
 
@@ -36,7 +36,7 @@ def check_compliance(args: dict, check_mode: bool) -> dict:
     path = args.get('junit_path')
     if path:
         path = os.path.abspath(path)
-        document = junit_xml(verdict, args.get('suite_name') or DEFAULT_SUITE_NAME)
+        document = junit_xml(verdict, args.get('suite_name') or ARGUMENT_SPEC['suite_name']['default'])
         try:
             changed = write_if_changed(path, document.encode('utf-8'), check_mode)
         except OSError as error:

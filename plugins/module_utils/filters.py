@@ -20,29 +20,35 @@ Semantics, all of them pinned by the unit tests:
 * ``errors_only: true`` keeps the entries with a non-null ``error``, OR ``status`` FAILED, OR ``event_type``
   Error (both case-insensitive); ``false`` does not filter.
 * A field that is missing (None) never matches a pattern.
+
+The compliance policies select entries with this same matcher (``EntryFilter.from_values``, ``AddressCheck``), and
+parse their values with the same parsers (option_values).
 """
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import ipaddress
 import re
 
-from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError, shown
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError
+from ansible_collections.ionos.activitylog.plugins.module_utils.option_values import (
+    boolean, is_glob, mapping, networks, reject_unknown_keys, strings,
+)
 
 FILTER_KEYS = (
     'username', 'event_type', 'exclude_event_type', 'action', 'resource_type', 'resource_id', 'resource_action',
     'source_ip', 'source_service', 'status', 'errors_only',
 )
-
 SCALAR_KEYS = ('username', 'event_type', 'action', 'source_service', 'status')
-RESOURCE_KEYS = (('resource_type', 'type'), ('resource_id', 'id'))
-
-GLOB_CHARACTERS = ('*', '?', '[')
-TRUE_WORDS = ('true', 'yes', 'on', '1')
-FALSE_WORDS = ('false', 'no', 'off', '0')
+RESOURCE_KEYS = ('resource_type', 'resource_id', 'resource_action')
+RESOURCE_FIELDS = (('resource_type', 'type'), ('resource_id', 'id'))
+EXAMPLES = {'username': 'alice@example.com', 'event_type': 'GenerateToken', 'exclude_event_type': "'Request*'", 'action': 'DELETE',
+            'resource_type': 'server', 'resource_id': "'15f67991-*'", 'resource_action': "'*.delete'", 'source_ip': '10.0.0.0/8',
+            'source_service': 'DCD', 'status': 'FAILED'}
+FILTERS_EXAMPLE = '{username: alice@example.com, errors_only: true}'
 IP_CACHE_LIMIT = 65536
+_UNSEEN = object()
 
 
 def compile_values(values: list[str]):
@@ -50,8 +56,8 @@ def compile_values(values: list[str]):
 
     The predicate takes a field value; anything but a string (None included) never matches.
     """
-    literals = frozenset(value.lower() for value in values if not _is_glob(value))
-    globs = [fnmatch.translate(value.lower()) for value in values if _is_glob(value)]
+    literals = frozenset(value.lower() for value in values if not is_glob(value))
+    globs = [fnmatch.translate(value.lower()) for value in values if is_glob(value)]
     if not globs:
         def matches_literal(value) -> bool:
             return isinstance(value, str) and value.lower() in literals
@@ -67,7 +73,7 @@ def compile_values(values: list[str]):
 
 
 class EntryFilter:
-    """The compiled filter; ``matches(entry)`` on normalized entries. Build it with ``from_option``."""
+    """The compiled filter; ``matches(entry)`` on normalized entries. Build it with ``from_option`` or ``from_values``."""
 
     def __init__(self, checks: list, description: dict):
         self._checks = tuple(checks)
@@ -82,16 +88,22 @@ class EntryFilter:
         """Validate the option value (None or a dict) and compile it; OptionError naming the key and the fix."""
         if filters is None:
             return cls([], {})
-        if not isinstance(filters, dict):
-            raise OptionError('filters must be a dictionary such as {username: alice@example.com, errors_only: true}, not %s'
-                              % type(filters).__name__)
-        _reject_unknown_keys(filters)
-        values = {key: _patterns_of(key, value) for key, value in filters.items() if key != 'errors_only' and value is not None}
+        reject_unknown_keys('filters', mapping('filters', filters, FILTERS_EXAMPLE, OptionError), FILTER_KEYS, OptionError)
+        return cls.from_values(filters, 'filters', OptionError, integers=True, optional=True)
+
+    @classmethod
+    def from_values(cls, given: dict, path: str, error, integers: bool, optional: bool) -> EntryFilter:
+        """The filter of ``given``, a dict of FILTER_KEYS (a null value leaves its key out), as the module's filters.
+
+        A bad value raises ``error`` naming ``<path>.<key>``; ``integers`` takes whole numbers as text, ``optional``
+        says that each key may be left out. The compliance policies build their selectors with it.
+        """
+        values = {key: strings('%s.%s' % (path, key), value, EXAMPLES[key], error, integers=integers, optional=optional)
+                  for key, value in given.items() if key != 'errors_only' and value is not None}
         checks = _scalar_checks(values) + _resource_checks(values)
         if 'source_ip' in values:
-            checks.append(_source_ip_check(_networks_of(values['source_ip'])))
-        errors_only = _boolean('errors_only', filters.get('errors_only'))
-        if errors_only:
+            checks.append(_source_ip_check(networks(path + '.source_ip', given['source_ip'], error, integers=integers)))
+        if boolean(path + '.errors_only', given.get('errors_only'), error):
             checks.append(is_error)
             values['errors_only'] = True
         return cls(checks, values)
@@ -104,51 +116,6 @@ class EntryFilter:
             if not check(entry):
                 return False
         return True
-
-
-def _is_glob(value: str) -> bool:
-    return any(character in value for character in GLOB_CHARACTERS)
-
-
-def _reject_unknown_keys(filters: dict) -> None:
-    unknown = [key for key in filters if key not in FILTER_KEYS]
-    if not unknown:
-        return
-    key = unknown[0]
-    close = difflib.get_close_matches(key, FILTER_KEYS, n=1) if isinstance(key, str) else []
-    hint = " (did you mean '%s'?)" % close[0] if close else ''
-    raise OptionError('filters has the unknown key %s%s; the valid keys are: %s' % (shown(key), hint, ', '.join(FILTER_KEYS)))
-
-
-def _patterns_of(key: str, value) -> list[str]:
-    """The values of one key as a list of non-empty stripped strings."""
-    items = list(value) if isinstance(value, (list, tuple)) else [value]
-    if not items:
-        raise OptionError('filters.%s is an empty list: give at least one value, or leave the key out' % key)
-    patterns = []
-    for item in items:
-        if isinstance(item, bool) or not isinstance(item, (str, int)) or (isinstance(item, int) and item.bit_length() > 64):
-            raise OptionError('filters.%s takes a string or a list of strings; %s is a %s' % (key, shown(item), type(item).__name__))
-        text = str(item).strip()
-        if not text:
-            raise OptionError('filters.%s has an empty value: give a value such as %s, or leave the key out' % (key, _example(key)))
-        patterns.append(text)
-    return patterns
-
-
-def _example(key: str) -> str:
-    examples = {'username': 'alice@example.com', 'action': 'DELETE', 'resource_action': "'*.delete'", 'source_ip': '10.0.0.0/8',
-                'status': 'FAILED', 'resource_type': 'server', 'source_service': 'DCD'}
-    return examples.get(key, "'Request*'")
-
-
-def _boolean(key: str, value) -> bool:
-    """A bool; the usual Ansible words are accepted too, since a templated value arrives as a string."""
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS + FALSE_WORDS:
-        return value.strip().lower() in TRUE_WORDS
-    raise OptionError('filters.%s must be true or false, not %s' % (key, shown(value)))
 
 
 def _scalar_checks(values: dict) -> list:
@@ -175,7 +142,7 @@ def _exclude_check(pattern):
 
 def _resource_checks(values: dict) -> list:
     """One check that wants a single resource to satisfy every given resource key."""
-    wanted = [(field, compile_values(values[key])) for key, field in RESOURCE_KEYS if key in values]
+    wanted = [(field, compile_values(values[key])) for key, field in RESOURCE_FIELDS if key in values]
     action = compile_values(values['resource_action']) if 'resource_action' in values else None
     if not wanted and action is None:
         return []
@@ -186,78 +153,61 @@ def _resource_checks(values: dict) -> list:
         for field, pattern in wanted:
             if not pattern(resource.get(field)):
                 return False
-        if action is None:
-            return True
-        actions = resource.get('actions')
-        if isinstance(actions, list):
-            for item in actions:
-                if action(item):
-                    return True
-        return False
+        return action is None or _any_item(resource.get('actions'), action)
 
     def check(entry: dict) -> bool:
-        resources = entry.get('resources')
-        if isinstance(resources, list):
-            for resource in resources:
-                if resource_matches(resource):
-                    return True
-        return False
+        return _any_item(entry.get('resources'), resource_matches)
     return [check]
 
 
-def _networks_of(patterns: list[str]) -> tuple:
-    return tuple(_network(pattern) for pattern in patterns)
+def _any_item(items, predicate) -> bool:
+    """Whether ``items`` is a list with an item that satisfies ``predicate`` (anything else has none)."""
+    if isinstance(items, list):
+        for item in items:
+            if predicate(item):
+                return True
+    return False
 
 
-def _network(pattern: str):
-    if _is_glob(pattern):
-        raise OptionError('filters.source_ip takes addresses or CIDR ranges, not globs: %r; write a range such as 10.0.0.0/8 or 2001:db8::/32'
-                          % pattern)
-    return parse_network(pattern, 'filters.source_ip')
-
-
-def parse_network(text: str, where: str, error=OptionError):
-    """An address or CIDR range; ``error`` (named by ``where``) for anything else, with the likely fix."""
-    try:
-        return ipaddress.ip_network(text, strict=True)
-    except ValueError:
-        pass
-    try:
-        loose = ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        raise error('%s: %r is not an IP address or CIDR range; write 192.0.2.10, 192.0.2.0/24 or 2001:db8::/32' % (where, text)) from None
-    raise error('%s: %r has host bits set after the prefix; did you mean %s?' % (where, text, loose))
-
-
-def _source_ip_check(networks: tuple):
-    """Addresses repeat a lot in a log, so each distinct one is parsed once (bounded cache)."""
-    cache = {}
+def _source_ip_check(allowed: tuple):
+    inside = AddressCheck(allowed).inside
 
     def check(entry: dict) -> bool:
-        raw = entry.get('source_ip')
-        if not isinstance(raw, str):
-            return False
-        found = cache.get(raw)
-        if found is None:
-            found = address_in(raw, networks)
-            if len(cache) >= IP_CACHE_LIMIT:
-                cache.clear()
-            cache[raw] = found
-        return found
+        return inside(entry.get('source_ip')) is True
     return check
 
 
-def address_in(raw: str, networks) -> bool:
-    """Whether the address text ``raw`` lies in one of ``networks`` (an IPv4-mapped IPv6 address counts as IPv4)."""
-    try:
-        address = ipaddress.ip_address(raw.strip())
-    except ValueError:
-        return False
-    candidates = [address]
-    mapped = getattr(address, 'ipv4_mapped', None)
-    if mapped is not None:
-        candidates.append(mapped)
-    return any(candidate in network for candidate in candidates for network in networks)
+class AddressCheck:
+    """Whether source addresses lie in ``networks``; addresses repeat a lot in a log, so each is parsed once (bounded cache)."""
+
+    def __init__(self, allowed):
+        self.networks = tuple(allowed)
+        self._seen = {}
+
+    def inside(self, raw):
+        """True or False for an address in or out of the networks; None when ``raw`` is not an address at all.
+
+        IPv4-mapped IPv6 addresses (``::ffff:10.0.0.1``) are also tried as their IPv4 address.
+        """
+        if not isinstance(raw, str):
+            return None
+        found = self._seen.get(raw, _UNSEEN)
+        if found is _UNSEEN:
+            if len(self._seen) >= IP_CACHE_LIMIT:
+                self._seen.clear()
+            found = self._seen[raw] = self._lookup(raw)
+        return found
+
+    def _lookup(self, raw: str):
+        try:
+            address = ipaddress.ip_address(raw.strip())
+        except ValueError:
+            return None
+        candidates = [address]
+        mapped = getattr(address, 'ipv4_mapped', None)
+        if mapped is not None:
+            candidates.append(mapped)
+        return any(candidate in network for candidate in candidates for network in self.networks)
 
 
 def is_error(entry) -> bool:

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sys
 
-from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import format_time, parse_rfc3339
+from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import CANONICAL_TIME, format_time, parse_rfc3339
 
 NORMALIZED_FIELDS = (
     'id', 'time', 'contract_number', 'username', 'source_ip', 'source_service', 'event_type', 'status', 'action',
@@ -24,7 +23,6 @@ NORMALIZED_FIELDS = (
 
 INTERN_MAX_LENGTH = 128
 _intern = sys.intern
-_CANONICAL_TIME = re.compile(r'[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z\Z')
 
 
 def source_of(hit):
@@ -154,7 +152,7 @@ def _time(value) -> str | None:
     """The canonical form; a value already shaped like it is kept as is (valid or not, it would be kept anyway)."""
     if not isinstance(value, str) or not value:
         return None
-    if _CANONICAL_TIME.match(value):
+    if CANONICAL_TIME.match(value):
         return value
     moment = parse_rfc3339(value)
     return format_time(moment) if moment is not None else value

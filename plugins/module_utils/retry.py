@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """When and how long to retry, how many retries a run may spend, and how many requests may run at once.
 
-Pure logic that trusts its inputs (options.Settings has checked them): nothing here sleeps except ``ConcurrencyGate`` (which blocks a thread until a request slot is free and
-a rate-limit pause is over; the client waits out its own retry delays, so that a failing run can wake them).
+Pure logic that trusts its inputs (options.Settings has checked them): nothing here sleeps except ``ConcurrencyGate``
+(which blocks a thread until a request slot is free and a rate-limit pause is over; the client waits out its own
+retry delays, so that a failing run can wake them).
 Randomness and the clock are injectable, so the tests pin the numbers.
 """
 

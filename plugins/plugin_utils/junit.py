@@ -9,7 +9,7 @@ offending entries, one line each. The output depends only on the verdict (no clo
 verdict always gives the same bytes and a rewritten file is only a change when the verdict changed.
 
 Entries are untrusted: ElementTree escapes markup, and ``safe_text`` writes control characters, line breaks and
-characters XML cannot hold as ``\\uXXXX`` escapes (see policy_values.safe_text), so a crafted username cannot break
+characters XML cannot hold as ``\\uXXXX`` escapes (see safe_text.py), so a crafted username cannot break
 the XML or forge a line.
 """
 
@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.policy_values import is_canonical_time, safe_text
+from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import is_canonical_time
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.safe_text import safe_text
 
 FAILURE_TYPE = 'PolicyViolation'
 ENTRY_FIELDS = (('user', 'username'), ('ip', 'source_ip'), ('event', 'event_type'), ('status', 'status'),

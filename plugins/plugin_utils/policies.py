@@ -7,7 +7,10 @@ The rules, pinned by the unit tests and described for users in docs/compliance.m
 
 * A write action is what ``summary.is_write`` says (POST, PUT, PATCH, DELETE, or a writing resource action),
   failed attempts included: an attempt by the wrong person or at the wrong time is what an auditor wants to see.
-* Globs are case-insensitive fnmatch patterns on whole values, as in the module's ``filters``.
+* Entries are selected by the module's own matcher: a rule of ``forbidden_resource_actions`` or
+  ``forbidden_event_types`` is an ``EntryFilter`` of its keys, ``allowed_source_networks`` its ``AddressCheck``, and
+  the values are parsed by the same parsers (option_values), so globs are case-insensitive fnmatch patterns on whole
+  values exactly as in ``filters``.
 * Fail closed: an entry a policy cannot check (no username where a user matters, no parsable source address,
   no parsable time) offends that policy and is counted as ``unverifiable`` as well.
 * Every entry of a request is judged on its own, so ``offending`` lists every offending entry and ``requests``
@@ -18,20 +21,26 @@ The rules, pinned by the unit tests and described for users in docs/compliance.m
 
 from __future__ import annotations
 
+from ansible_collections.ionos.activitylog.plugins.module_utils import option_values as values
+from ansible_collections.ionos.activitylog.plugins.module_utils.filters import RESOURCE_KEYS, AddressCheck, EntryFilter, compile_values, is_error
 from ansible_collections.ionos.activitylog.plugins.module_utils.normalize import NORMALIZED_FIELDS
-from ansible_collections.ionos.activitylog.plugins.plugin_utils import policy_values as values
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.policy_values import PolicyError
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.summary import is_error, is_write
+from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import is_canonical_time
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.change_windows import ChangeWindows
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.summary import is_write
 
+# The structure of ``policies``; options.policies.suboptions of the module's DOCUMENTATION declares the same (a unit test ties them).
 POLICY_NAMES = ('allowed_users', 'forbidden_resource_actions', 'change_windows', 'allowed_source_networks',
                 'max_errors', 'max_failed_requests', 'forbidden_event_types')
-RESOURCE_RULE_KEYS = ('resource_type', 'resource_id', 'resource_action', 'allowed_users')
+RESOURCE_RULE_KEYS = RESOURCE_KEYS + ('allowed_users',)
 EVENT_RULE_KEYS = ('event_type', 'allowed_users')
-CHANGE_WINDOW_KEYS = ('timezone', 'windows')
-WINDOW_KEYS = ('days', 'start', 'end')
+EVENT_RULE_REQUIRED = ('event_type',)
 REQUIRED_FIELDS = frozenset(NORMALIZED_FIELDS)
 
 OK, VIOLATION, UNVERIFIABLE = 0, 1, 2
+
+
+class PolicyError(ValueError):
+    """A policy that cannot be evaluated as written; the message names the value and the fix."""
 
 
 class EntriesError(ValueError):
@@ -84,10 +93,10 @@ class ThresholdPolicy:
 
 def validate_policies(policies) -> list:
     """The compiled policies, in POLICY_NAMES order; PolicyError naming the value and the fix otherwise."""
-    values.mapping('policies', policies, '{allowed_users: ["*@example.com"], max_errors: 10}')
+    values.mapping('policies', policies, '{allowed_users: ["*@example.com"], max_errors: 10}', PolicyError)
     if not policies:
         raise PolicyError('policies is empty: give at least one policy (%s); an empty set would pass any log' % ', '.join(POLICY_NAMES))
-    values.reject_unknown_keys('policies', policies, POLICY_NAMES)
+    values.reject_unknown_keys('policies', policies, POLICY_NAMES, PolicyError)
     compiled = []
     for name in POLICY_NAMES:
         if name not in policies:
@@ -105,7 +114,7 @@ def evaluate(entries, policies, window=None) -> dict:
     entries = checked_entries(entries)
     results = {policy.name: policy.evaluate(entries) for policy in compiled}
     failed = [name for name, result in results.items() if not result['passed']]
-    times = [entry['time'] for entry in entries if values.is_canonical_time(entry['time'])]
+    times = [entry['time'] for entry in entries if is_canonical_time(entry['time'])]
     return {
         'passed': not failed,
         'summary': _summary(len(results), failed, len(entries)),
@@ -157,8 +166,8 @@ def _outcome(result: dict) -> str:
 def _window(window):
     if window is None:
         return None
-    values.mapping('window', window, '{start: "2026-11-01T00:00:00.000Z", end: "2026-11-02T00:00:00.000Z"}')
-    values.reject_unknown_keys('window', window, ('start', 'end'))
+    values.mapping('window', window, '{start: "2026-11-01T00:00:00.000Z", end: "2026-11-02T00:00:00.000Z"}', PolicyError)
+    values.reject_unknown_keys('window', window, ('start', 'end'), PolicyError)
     return {'start': window.get('start'), 'end': window.get('end')}
 
 
@@ -178,8 +187,14 @@ def _exemption(path: str, rule: dict):
     """``(text, matcher)`` of a rule's ``allowed_users``; no key or an empty list exempts nobody."""
     if rule.get('allowed_users') is None:
         return '', _nobody
-    patterns, matcher = values.globs(path + '.allowed_users', rule['allowed_users'], '"admin@example.com"', allow_empty=True)
+    patterns, matcher = _user_globs(path + '.allowed_users', rule['allowed_users'], '"admin@example.com"')
     return (' except by ' + ', '.join(patterns) if patterns else ''), matcher
+
+
+def _user_globs(path: str, value, example: str):
+    """``(patterns, matcher)`` of a glob list of usernames, which may be empty."""
+    patterns = values.strings(path, value, example, PolicyError, allow_empty=True)
+    return patterns, compile_values(patterns)
 
 
 def _everything(_entry) -> bool:
@@ -187,50 +202,32 @@ def _everything(_entry) -> bool:
 
 
 def _allowed_users(path: str, value) -> EntryPolicy:
-    patterns, allowed = values.globs(path, value, '"*@example.com"', allow_empty=True)
+    patterns, allowed = _user_globs(path, value, '"*@example.com"')
     description = 'write actions only by ' + ', '.join(patterns) if patterns else 'no write actions at all'
     return EntryPolicy('allowed_users', description, is_write, lambda entry: _user_rating(entry, allowed))
 
 
-def _rules(path: str, value, example: str) -> list:
-    """``(path, dict)`` of each item of a non-empty list of dicts."""
-    if not isinstance(value, list) or not value:
-        raise PolicyError('%s must be a non-empty list such as [%s], not %s' % (path, example, values.type_name(value)))
-    return [('%s[%d]' % (path, index), values.mapping('%s[%d]' % (path, index), rule, example)) for index, rule in enumerate(value)]
+def _rule(where: str, rule: dict, keys: tuple, optional: bool):
+    """``(selector, exempt text, exempt)`` of one rule: an EntryFilter of its ``keys``, and its ``allowed_users``."""
+    given = {key: rule[key] for key in keys if rule.get(key) is not None}
+    selector = EntryFilter.from_values(given, where, PolicyError, integers=False, optional=optional)
+    exempt_text, exempt = _exemption(where, rule)
+    return selector, exempt_text, exempt
 
 
 def _forbidden_resource_actions(path: str, value) -> EntryPolicy:
     example = '{resource_type: datacenter, resource_action: "*.delete", allowed_users: [admin@example.com]}'
     rules, texts = [], []
-    for where, rule in _rules(path, value, example):
-        values.reject_unknown_keys(where, rule, RESOURCE_RULE_KEYS)
-        wanted = [(key, rule[key]) for key in RESOURCE_RULE_KEYS[:3] if rule.get(key) is not None]
+    for where, rule in values.dict_list(path, value, example, PolicyError):
+        values.reject_unknown_keys(where, rule, RESOURCE_RULE_KEYS, PolicyError)
+        wanted = [(key, rule[key]) for key in RESOURCE_KEYS if rule.get(key) is not None]
         if not wanted:
-            raise PolicyError('%s needs at least one of resource_type, resource_id, resource_action, such as %s' % (where, example))
-        matchers = [(key, values.globs('%s.%s' % (where, key), text, '"*.delete"')[1]) for key, text in wanted]
-        exempt_text, exempt = _exemption(where, rule)
-        rules.append((_resource_matcher(matchers), exempt))
+            raise PolicyError('%s needs at least one of %s, such as %s' % (where, ', '.join(RESOURCE_KEYS), example))
+        selector, exempt_text, exempt = _rule(where, rule, RESOURCE_KEYS, optional=True)
+        rules.append((selector.matches, exempt))
         texts.append(', '.join('%s %s' % (key.split('_')[1], _joined(text)) for key, text in wanted) + exempt_text)
     return EntryPolicy('forbidden_resource_actions', 'no resource action matching ' + '; '.join(texts), _everything,
                        lambda entry: _worst(entry, rules))
-
-
-def _resource_matcher(matchers: list):
-    """Whether ONE resource of an entry matches every given key (an action matching any of its actions)."""
-    def resource_matches(resource) -> bool:
-        if not isinstance(resource, dict):
-            return False
-        for key, matcher in matchers:
-            if key == 'resource_action':
-                if not any(matcher(action) for action in resource.get('actions') or ()):
-                    return False
-            elif not matcher(resource.get(key.split('_')[1])):
-                return False
-        return True
-
-    def entry_matches(entry: dict) -> bool:
-        return any(resource_matches(resource) for resource in entry.get('resources') or ())
-    return entry_matches
 
 
 def _worst(entry: dict, rules: list) -> int:
@@ -247,84 +244,42 @@ def _joined(text) -> str:
 
 
 def _change_windows(path: str, value) -> EntryPolicy:
-    example = '{timezone: Europe/Berlin, windows: [{days: [mon, tue, wed, thu, fri], start: "08:00", end: "18:00"}]}'
-    values.mapping(path, value, example)
-    values.reject_unknown_keys(path, value, CHANGE_WINDOW_KEYS)
-    for key in CHANGE_WINDOW_KEYS:
-        if value.get(key) is None:
-            raise PolicyError('%s needs %s, such as %s' % (path, key, example))
-    zone = values.time_zone(path + '.timezone', value['timezone'])
-    clock = values.LocalClock(zone)
-    window_example = '{days: [mon, tue, wed, thu, fri], start: "08:00", end: "18:00"}'
-    windows = [_window_spec(where, window) for where, window in _rules(path + '.windows', value['windows'], window_example)]
-    texts = ['%s %s-%s' % (','.join(values.DAYS[day] for day in sorted(days)), start_text, end_text)
-             for days, _start, _end, start_text, end_text in windows]
-
-    def judge(entry: dict) -> int:
-        local = clock.day_and_second(entry.get('time'))
-        if local is None:
-            return UNVERIFIABLE
-        day, second = local
-        for days, start, end, _start_text, _end_text in windows:
-            if day in days and start <= second < end:
-                return OK
-        return VIOLATION
-    description = 'write actions only %s (%s)' % ('; '.join(texts), zone.key)
-    return EntryPolicy('change_windows', description, is_write, judge)
-
-
-def _window_spec(path: str, window: dict) -> tuple:
-    values.reject_unknown_keys(path, window, WINDOW_KEYS)
-    for key in WINDOW_KEYS:
-        if window.get(key) is None:
-            raise PolicyError('%s needs days, start and end, such as {days: [mon, tue], start: "08:00", end: "18:00"}; %s is missing'
-                              % (path, key))
-    days = values.days(path + '.days', window['days'])
-    start = values.clock(path + '.start', window['start'], is_end=False)
-    end = values.clock(path + '.end', window['end'], is_end=True)
-    if start >= end:
-        raise PolicyError('%s: start %s is not before end %s; a window ends on the day it starts: for one across midnight write '
-                          'two windows, such as 22:00-24:00 on mon and 00:00-06:00 on tue' % (path, window['start'], window['end']))
-    return days, start, end, window['start'].strip(), window['end'].strip()
+    windows = ChangeWindows.from_option(path, value, PolicyError)
+    return EntryPolicy('change_windows', 'write actions only ' + windows.description, is_write,
+                       lambda entry: _rating(windows.contains(entry.get('time'))))
 
 
 def _allowed_source_networks(path: str, value) -> EntryPolicy:
-    allowed = values.networks(path, value)
-    check = values.AddressCheck(allowed)
+    check = AddressCheck(values.networks(path, value, PolicyError))
+    description = 'requests only from ' + ', '.join(str(network) for network in check.networks)
+    return EntryPolicy('allowed_source_networks', description, _everything, lambda entry: _rating(check.inside(entry.get('source_ip'))))
 
-    def judge(entry: dict) -> int:
-        inside = check.inside(entry.get('source_ip'))
-        return UNVERIFIABLE if inside is None else (OK if inside else VIOLATION)
-    description = 'requests only from ' + ', '.join(str(network) for network in allowed)
-    return EntryPolicy('allowed_source_networks', description, _everything, judge)
+
+def _rating(inside) -> int:
+    """OK inside, VIOLATION outside, UNVERIFIABLE when it cannot be told (None)."""
+    return UNVERIFIABLE if inside is None else (OK if inside else VIOLATION)
 
 
 def _forbidden_event_types(path: str, value) -> EntryPolicy:
     example = '{event_type: GenerateToken, allowed_users: [ci-bot@example.com]}'
     rules, texts = [], []
-    for where, rule in _rules(path, value, example):
-        values.reject_unknown_keys(where, rule, EVENT_RULE_KEYS)
-        if rule.get('event_type') is None:
-            raise PolicyError('%s needs event_type, such as %s' % (where, example))
-        patterns, matcher = values.globs(where + '.event_type', rule['event_type'], 'GenerateToken')
-        exempt_text, exempt = _exemption(where, rule)
-        rules.append((_event_matcher(matcher), exempt))
-        texts.append(', '.join(patterns) + exempt_text)
+    for where, rule in values.dict_list(path, value, example, PolicyError):
+        values.reject_unknown_keys(where, rule, EVENT_RULE_KEYS, PolicyError)
+        for key in EVENT_RULE_REQUIRED:
+            if rule.get(key) is None:
+                raise PolicyError('%s needs %s, such as %s' % (where, key, example))
+        selector, exempt_text, exempt = _rule(where, rule, EVENT_RULE_REQUIRED, optional=False)
+        rules.append((selector.matches, exempt))
+        texts.append(', '.join(selector.description['event_type']) + exempt_text)
     return EntryPolicy('forbidden_event_types', 'no event of type ' + '; '.join(texts), _everything,
                        lambda entry: _worst(entry, rules))
-
-
-def _event_matcher(matcher):
-    def matches(entry: dict) -> bool:
-        return matcher(entry.get('event_type'))
-    return matches
 
 
 def _max_errors(path: str, value) -> ThresholdPolicy:
     def measure(entries: list) -> tuple:
         errors = [entry for entry in entries if is_error(entry)]
         return len(entries), len(errors), errors
-    return ThresholdPolicy('max_errors', 'error entries', values.threshold(path, value), measure)
+    return ThresholdPolicy('max_errors', 'error entries', values.whole_number(path, value, PolicyError), measure)
 
 
 def _max_failed_requests(path: str, value) -> ThresholdPolicy:
@@ -332,7 +287,7 @@ def _max_failed_requests(path: str, value) -> ThresholdPolicy:
         errors = [entry for entry in entries if is_error(entry)]
         failed = {request_key(entry) for entry in errors}
         return len({request_key(entry) for entry in entries}), len(failed), errors
-    return ThresholdPolicy('max_failed_requests', 'failed requests', values.threshold(path, value), measure)
+    return ThresholdPolicy('max_failed_requests', 'failed requests', values.whole_number(path, value, PolicyError), measure)
 
 
 BUILDERS = {

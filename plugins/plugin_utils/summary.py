@@ -11,8 +11,8 @@ Shared rules, used by the reports and the compliance policies alike:
   ...; case-insensitive, followed by nothing or by a character that is not a lowercase letter). Fail closed:
   ``vr.server.create``, ``vr.server.restart`` and an unknown ``vr.nic.address`` are writes; ``vr.server.get``,
   ``vr.datacenter.view`` and ``vr.server.listNics`` are not.
-* ``is_error``: the entry has an ``error``, OR its ``status`` is FAILED, OR its ``event_type`` is Error
-  (both case-insensitive), as the module's ``errors_only`` filter.
+* ``is_error`` (defined once, in module_utils/filters.py, for the module's ``errors_only`` filter): the entry has an
+  ``error``, OR its ``status`` is FAILED, OR its ``event_type`` is Error (both case-insensitive).
 """
 
 from __future__ import annotations

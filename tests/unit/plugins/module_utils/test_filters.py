@@ -82,7 +82,7 @@ def test_a_non_string_key_is_unknown():
         EntryFilter.from_option({3: 'x'})
 
 
-@pytest.mark.parametrize('value, kind', [({'a': 1}, 'dict'), (['ok', {'a': 1}], 'dict'), (1.5, 'float'), (True, 'bool'), ([None], 'NoneType'),
+@pytest.mark.parametrize('value, kind', [({'a': 1}, 'dict'), (['ok', {'a': 1}], 'dict'), (1.5, 'float'), (True, 'bool'), ([None], 'null'),
                                          ([['nested']], 'list')])
 def test_wrong_value_types_name_the_key_and_the_type(value, kind):
     with pytest.raises(OptionError) as caught:
@@ -93,13 +93,13 @@ def test_wrong_value_types_name_the_key_and_the_type(value, kind):
 
 
 def test_an_empty_list_is_an_error_not_a_silent_match_all():
-    with pytest.raises(OptionError, match=r'filters\.status is an empty list: give at least one value, or leave the key out'):
+    with pytest.raises(OptionError, match=r'filters\.status is an empty list: give at least one value such as FAILED, or leave the key out'):
         EntryFilter.from_option({'status': []})
 
 
 @pytest.mark.parametrize('value', ['', '  ', ['DONE', '']])
 def test_an_empty_value_is_an_error(value):
-    with pytest.raises(OptionError, match=r'filters\.status has an empty value'):
+    with pytest.raises(OptionError, match=r'filters\.status(\[1\])? is an empty string: give a value such as FAILED, or leave the key out'):
         EntryFilter.from_option({'status': value})
 
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.policy_values import LocalClock
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.change_windows import LocalClock
 from ansible_collections.ionos.activitylog.tests.unit.plugins.plugin_utils.compliance_helpers import judge, write
 
 WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri']
