@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import sys
 from datetime import datetime, timezone
 
 from ansible.module_utils.basic import env_fallback
@@ -64,15 +65,34 @@ def checked_options(options: dict, spec: dict | None = None) -> dict:
     """``options`` with the types, defaults, choices, aliases and environment fallbacks of ``spec`` (ARGUMENT_SPEC by
     default) applied; OptionError naming the first problem. None and '' mean "not given", as ``default(omit)`` does."""
     spec = ARGUMENT_SPEC if spec is None else spec
-    given = {name: value for name, value in options.items() if value is not None and not (isinstance(value, str) and value == '')}
+    given = _given(options, spec)
     result = ArgumentSpecValidator(spec).validate(given)
     if result.unsupported_parameters:
         unknown = sorted(str(name) for name in result.unsupported_parameters)
-        raise OptionError('unsupported option%s %s; the options are: %s' % ('s' if len(unknown) > 1 else '', ', '.join(unknown),
-                                                                           ', '.join(sorted(spec))))
+        plural = 's' if len(unknown) > 1 else ''
+        raise OptionError('unsupported option%s %s; the options are: %s' % (plural, ', '.join(unknown), ', '.join(sorted(spec))))
     if result.error_messages:
         raise OptionError(_readable(result.error_messages[0], given))
     return result.validated_parameters
+
+
+def _given(options: dict, spec: dict) -> dict:
+    """The options given, refusing what ansible-core's validator would take wrongly: an option given twice with two
+    values (once by an alias; the validator keeps one), true or false for a number (it takes them for 1 and 0) and an
+    integer too large for a float (it fails with OverflowError)."""
+    aliases = {alias: name for name, item in spec.items() for alias in item.get('aliases', ())}
+    given, seen = {}, {}
+    for key, value in options.items():
+        if value is None or (isinstance(value, str) and value == ''):
+            continue
+        name = aliases.get(key, key)
+        if name in seen and seen[name] != value:
+            raise OptionError('%s is given twice (as %s and as an alias): give it once' % (name, key))
+        kind = spec.get(name, {}).get('type')
+        if kind in ('int', 'float') and isinstance(value, int) and (isinstance(value, bool) or kind == 'float' and abs(value) > sys.float_info.max):
+            raise OptionError('%s must be %s, not %s' % (name, TYPE_WORDS[kind], shown(value)))
+        seen[name] = given[key] = value
+    return given
 
 
 def _readable(message: str, given: dict) -> str:
@@ -105,15 +125,15 @@ class Settings:
         self.certificate_fingerprint = _fingerprint(options.get('certificate_fingerprint'))
         self.validate_certs = options['validate_certs']
         self.ca_path = _readable_file(options.get('ca_path'), 'ca_path')
-        self.timeout = _seconds_in_range(options['timeout'], 'timeout', MAX_TIMEOUT)
-        self.retries = _in_range(options['retries'], 'retries', 0, 100)
+        self.timeout = seconds_in_range(options['timeout'], 'timeout', MAX_TIMEOUT)
+        self.retries = in_range(options['retries'], 'retries', 0, 100)
         self.proxy = options.get('proxy')
         self.contract_numbers = _contract_numbers(options.get('contract_numbers'))
         self.start, self.end = _window(options['start'], options['end'], now)
-        self.page_size = _in_range(options['page_size'], 'page_size', 1, MAX_PAGE_SIZE)
-        self.concurrency = _in_range(options['concurrency'], 'concurrency', 1, MAX_CONCURRENCY)
+        self.page_size = in_range(options['page_size'], 'page_size', 1, MAX_PAGE_SIZE)
+        self.concurrency = in_range(options['concurrency'], 'concurrency', 1, MAX_CONCURRENCY)
         max_items = options.get('max_items')
-        self.max_items = None if max_items is None else _in_range(max_items, 'max_items', 1, None)
+        self.max_items = None if max_items is None else in_range(max_items, 'max_items', 1, None)
         self.entry_filter = EntryFilter.from_option(options.get('filters'))
         self.query = _compile_query(options.get('query'))
         self.format = options['format']
@@ -202,14 +222,14 @@ def _readable_file(value, name: str) -> str | None:
     return value
 
 
-def _in_range(value: int, name: str, low: int, high: int | None) -> int:
+def in_range(value: int, name: str, low: int, high: int | None) -> int:
     if value < low or (high is not None and value > high):
         bounds = 'from %d to %d' % (low, high) if high is not None else 'at least %d' % low
         raise OptionError('%s must be %s, not %s' % (name, bounds, shown(value)))
     return value
 
 
-def _seconds_in_range(value: float, name: str, most: float) -> float:
+def seconds_in_range(value: float, name: str, most: float) -> float:
     if not math.isfinite(value) or not 0 < value <= most:
         raise OptionError('%s must be a number of seconds above 0 and at most %g, not %s' % (name, most, shown(value)))
     return value
@@ -220,7 +240,7 @@ def _contract_numbers(value: list | None) -> list[int] | None:
         return None
     numbers = []
     for number in value:
-        if _in_range(number, 'contract_numbers', 1, None) not in numbers:
+        if in_range(number, 'contract_numbers', 1, None) not in numbers:
             numbers.append(number)
     if not numbers:
         raise OptionError('contract_numbers is empty: leave it out to read every contract the credential can read')

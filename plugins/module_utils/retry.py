@@ -198,15 +198,18 @@ class ConcurrencyGate:
 class RetryPolicy:
     """How often and how long to retry.
 
-    ``retries``: retries per request; ``base``/``cap``: the full-jitter exponential backoff, a random delay in
-    ``[0, min(cap, base * 2**attempt)]``; ``retry_after_cap``: the longest wait a Retry-After header may impose;
+    ``retries``: retries per request; ``base``/``cap``: the jittered exponential backoff, a random delay in
+    ``[floor * ceiling, ceiling]`` with ``ceiling = min(cap, base * 2**attempt)`` (``floor`` 0: full jitter, for the
+    requests of a run; 0.5: equal jitter, for the polls of the event source, which must not come back at once);
+    ``retry_after_cap``: the longest wait a Retry-After header may impose;
     ``budget``: a RetryBudget (or its size) shared by the run, None for no limit; ``rng``: a random.Random;
     ``clock`` (an aware UTC datetime factory, for HTTP-date headers): injectable for tests.
     """
 
     def __init__(self, retries: int = 5, base: float = 0.5, cap: float = 30.0, retry_after_cap: float = 60.0,
-                 budget=None, rng=None, clock=None):
+                 budget=None, rng=None, clock=None, floor: float = 0.0):
         self.retries = retries
+        self.floor = floor
         self.base = float(base)
         self.cap = float(cap)
         self.retry_after_cap = float(retry_after_cap)
@@ -237,10 +240,10 @@ class RetryPolicy:
 
         With a usable Retry-After (seconds or an HTTP date) the wait is that, but at least a small jitter (so a
         "0" does not make every thread retry in the same instant), and at most ``retry_after_cap``; otherwise a
-        full-jitter exponential backoff.
+        jittered exponential backoff.
         """
         waited = self._retry_after(retry_after)
         if waited is not None:
             return min(self.retry_after_cap, max(waited, self.rng.uniform(0.0, min(self.base, 1.0))))
         ceiling = min(self.cap, self.base * 2.0 ** min(max(attempt, 0), 64))
-        return self.rng.uniform(0.0, ceiling)
+        return self.rng.uniform(self.floor * ceiling, ceiling)

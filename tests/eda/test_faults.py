@@ -85,11 +85,10 @@ def test_cancelling_main_returns_at_once_while_a_request_is_in_flight(source, st
 
 
 def test_the_backoff_doubles_from_one_interval_with_jitter_up_to_its_cap(source):
-    backoff = source.Backoff(0.2, rng=random.Random(7))
-    delays = [backoff.failed() for _attempt in range(8)]
+    backoff = source.poll_backoff(0.2, rng=random.Random(7))
+    delays = [backoff.delay(failures) for failures in range(8)]  # after the 1st, 2nd, ... failed poll in a row
     ceilings = [0.2, 0.4, 0.8, 1.6, 3.2, 3.2, 3.2, 3.2]  # 16 intervals at most
     assert all(ceiling / 2 <= delay <= ceiling for delay, ceiling in zip(delays, ceilings)), delays
     assert len(set(delays)) == len(delays), 'jittered'
-    backoff.succeeded()
-    assert backoff.failed() <= 0.2
-    assert source.Backoff(60).cap == 300, 'five minutes at most for a one-minute interval'
+    assert backoff.delay(0) <= 0.2, 'after a success (main counts failures from 0 again) at most one interval'
+    assert source.poll_backoff(60).cap == 300, 'five minutes at most for a one-minute interval'

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from emulator.process import REPO_ROOT
 from eda_harness import run_scenario
@@ -23,21 +24,21 @@ SUBPROCESS_TIMEOUT = 60
     ({'interval': 0}, 'interval must be a number of seconds above 0'),
     ({'interval': 'soon'}, 'interval'),
     ({'interval': True}, 'interval'),
-    ({'overlap': -1}, 'overlap must be a number of seconds at least 0'),
+    ({'overlap': -1}, 'overlap must be from 0 to 2592000, not -1.0'),
     ({'interval': 1e300}, 'interval must be a number of seconds above 0 and at most 86400'),
-    ({'overlap': 10 ** 5000}, 'overlap must be a number of seconds at least 0 and at most 2592000, not an integer of about 5000 digits'),
-    ({'max_seen': 10 ** 5000}, 'max_seen must be a whole number of at least 1, not an integer of about 5000 digits'),
-    ({'max_seen': 0}, 'max_seen must be a whole number'),
+    ({'overlap': 10 ** 5000}, 'overlap must be a number, not an integer of about 5000 digits'),
+    ({'max_seen': 10 ** 5000}, 'max_seen must be from 1 to 1000000, not an integer of about 5000 digits'),
+    ({'max_seen': 0}, 'max_seen must be from 1 to 1000000, not 0'),
     ({'max_seen': 2.5}, 'max_seen'),
     ({'start': 'yesterday'}, "start 'yesterday' is not a time"),
     ({'start': '+1h'}, 'start'),
     ({'filters': {'colour': 'red'}}, 'colour'),
     ({'filters': {'source_ip': '10.0.0.0/33'}}, '10.0.0.0/33'),
     ({'contract_numbers': ['abc']}, 'contract_numbers'),
-    ({'contracts': [1], 'contract_numbers': [1]}, 'contract_numbers is given twice'),
+    ({'contracts': [1], 'contract_numbers': [2]}, 'contract_numbers is given twice'),
     ({'page_size': 5000}, 'page_size'),
     ({'state_file': '/nonexistent-eda-dir/state.json'}, 'state_file'),
-    ({'intervall': 5}, "unknown option 'intervall'"),
+    ({'intervall': 5}, 'unsupported option intervall'),
     ({'end': 'now'}, 'end is not an option of the event source'),
     ({'query': '[].id'}, 'query is not an option of the event source'),
     ({'token': 'tok-3c2b\noptions-secret'}, 'token contains a line break'),
@@ -61,7 +62,7 @@ def test_credentials_come_from_the_environment_like_the_module(source, monkeypat
     monkeypatch.setenv('IONOS_API_URL', 'http://127.0.0.1:9')
     config = source.SourceConfig({'contract_number': 31909628, 'eda_feedback_queue': object()})
     assert config.fetch_options['token'] == 'tok-from-env'
-    assert config.fetch_options['contract_numbers'] == 31909628
+    assert config.fetch_options['contract_numbers'] == [31909628]
     assert config.url == 'http://127.0.0.1:9/activitylog/v1'
     assert config.interval == 60 and config.overlap.total_seconds() == 300 and config.max_seen == 10000
     nulls = source.SourceConfig({'token': 'tok', 'interval': None, 'overlap': None, 'start': None, 'state_file': None})
@@ -69,6 +70,22 @@ def test_credentials_come_from_the_environment_like_the_module(source, monkeypat
     explicit = source.SourceConfig({'token': 'tok-given', 'api_url': 'https://user:pw@api.example.com'})
     assert explicit.fetch_options['token'] == 'tok-given'
     assert 'pw' not in explicit.url, 'the URL that is logged has no user info'
+
+
+def test_the_documentation_beside_the_source_is_its_argument_spec(source, source_path, monkeypatch, tmp_path):
+    """activity_log.yml (the sidecar documentation) names every option of the source's spec, with its type, default,
+    aliases and elements; its example gives arguments the source takes."""
+    with open(os.path.splitext(source_path)[0] + '.yml', encoding='utf-8') as handle:
+        sidecar = yaml.safe_load(handle)
+    documented = sidecar['DOCUMENTATION']['options']
+    assert sorted(documented) == sorted(source.SPEC)
+    for name, spec in source.SPEC.items():
+        shown_in_docs = {key: documented[name].get(key) for key in ('type', 'default', 'elements')}
+        assert shown_in_docs == {key: spec.get(key) for key in ('type', 'default', 'elements')}, name
+        assert sorted(documented[name].get('aliases', [])) == sorted(spec.get('aliases', [])), name
+    monkeypatch.setenv('IONOS_TOKEN', 'tok-example')
+    example = yaml.safe_load(sidecar['EXAMPLES'])[0]['sources'][0]['ionos.activitylog.activity_log']
+    assert source.SourceConfig(dict(example, state_file=str(tmp_path / 'state.json'))).interval == example['interval']
 
 
 def _load_in_a_clean_interpreter(path: str) -> subprocess.CompletedProcess:

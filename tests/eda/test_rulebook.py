@@ -56,10 +56,10 @@ def test_the_conditions_name_values_that_real_entries_have(source, start_emulato
     2024-06-01), and not all of them."""
     emulator = start_emulator()
     options = {'api_url': emulator.url, 'token': TOKEN, 'start': '2024-05-30', 'end': '2024-06-01'}
-    deletions = source._activity.fetch_activity(dict(options, filters={'resource_type': 'datacenter', 'action': 'DELETE'}))['activities']
+    deletions = source.fetch_activity(dict(options, filters={'resource_type': 'datacenter', 'action': 'DELETE'}))['activities']
     done = [entry for entry in deletions if entry['event_type'] == 'RequestStatusUpdate' and entry['status'] == 'DONE']
     assert done and len(done) < len(deletions), 'one event per deletion, out of the several entries of its request'
-    tokens = source._activity.fetch_activity(dict(options, start='2024-05-02', filters={'event_type': 'GenerateToken'}))['activities']
+    tokens = source.fetch_activity(dict(options, start='2024-05-02', filters={'event_type': 'GenerateToken'}))['activities']
     assert tokens
     outside = [entry for entry in tokens if entry['username'] not in CI_USERS]
     assert outside and len(outside) < len(tokens)

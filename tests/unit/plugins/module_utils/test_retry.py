@@ -91,6 +91,14 @@ def test_backoff_is_full_jitter():
         assert len(set(samples)) > 150
 
 
+def test_a_floor_keeps_the_backoff_above_that_share_of_its_ceiling():
+    assert policy(rng=LowRandom(), floor=0.5).delay(3) == pytest.approx(min(30.0, 0.5 * 2 ** 3) / 2)
+    rule = RetryPolicy(rng=random.Random(2), floor=0.5)
+    for attempt in range(8):
+        ceiling = min(30.0, 0.5 * 2 ** attempt)
+        assert all(ceiling / 2 <= rule.delay(attempt) <= ceiling for dummy in range(100))
+
+
 def test_retry_after_seconds_are_honoured():
     assert policy().delay(0, '10') == 10.0
     assert policy(rng=LowRandom()).delay(4, '10') == 10.0
