@@ -13,10 +13,11 @@ import os
 import tempfile
 
 
-def write_if_changed(path: str, data: bytes, check_mode: bool = False) -> bool:
+def write_if_changed(path: str, data: bytes, check_mode: bool = False, new_mode: int | None = None) -> bool:
     """Replace ``path`` by ``data`` unless it already holds exactly that; whether it changed (or would, in check mode).
 
-    Missing parent directories are created; a replaced file keeps its mode, a new one gets 0666 less the umask.
+    Missing parent directories are created; a replaced file keeps its mode, a new one gets ``new_mode``, by default
+    0666 less the umask.
     """
     if _holds(path, data):
         return False
@@ -24,7 +25,7 @@ def write_if_changed(path: str, data: bytes, check_mode: bool = False) -> bool:
         return True
     directory = os.path.dirname(path) or '.'
     os.makedirs(directory, exist_ok=True)
-    mode = _mode_for(path)
+    mode = _mode_for(path, new_mode)
     handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
     try:
         with os.fdopen(handle, 'wb') as stream:
@@ -50,11 +51,13 @@ def _holds(path: str, data: bytes) -> bool:
         return False
 
 
-def _mode_for(path: str) -> int:
-    """The mode of the existing file, else what ``open()`` would give a new one (0666 less the umask)."""
+def _mode_for(path: str, new_mode: int | None) -> int:
+    """The mode of the existing file, else ``new_mode``, else what ``open()`` would give a new one (0666 less the umask)."""
     try:
         return os.stat(path).st_mode & 0o7777
     except OSError:
+        if new_mode is not None:
+            return new_mode
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask

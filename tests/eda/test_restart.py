@@ -45,6 +45,7 @@ def test_a_restart_puts_the_entries_that_arrived_while_down_once(source, start_e
     first, first_ids = run_scenario(first_run)
     assert sorted(first.ids()) == sorted(first_ids)
     saved = json.loads(state.read_text())
+    assert state.stat().st_mode & 0o777 == 0o600
     assert saved['watermark'] == max(event['time'] for event in first.events)
     assert set(saved['seen']) == set(first_ids)
     down_ids = run_scenario(while_down)

@@ -71,6 +71,7 @@ NOT_FOR_EVENTS = {'end': 'every poll reads up to now', 'max_items': 'every new e
 SPEC = dict({name: spec for name, spec in ARGUMENT_SPEC.items() if name not in NOT_FOR_EVENTS},
             start=dict(ARGUMENT_SPEC['start'], default='now'), interval=dict(type='float', default=60),
             overlap=dict(type='float', default=300), max_seen=dict(type='int', default=10000), state_file=dict(type='path'))
+STATE_FILE_MODE = 0o600  # the ids and times of a log's entries are the owner's business
 MAX_INTERVAL_SECONDS, MAX_OVERLAP_SECONDS, MAX_SEEN = 86400, 30 * 86400, 1000000
 MAX_BACKOFF_SECONDS, BACKOFF_INTERVALS = 300.0, 16
 FATAL_STATUSES = (400, 401, 403, 404)
@@ -251,12 +252,12 @@ async def main(queue, args: dict) -> None:
                 LOGGER.warning('max_seen=%d reached: entries up to %s are no longer read again, so an entry that arrives '
                                'later than that is missed; raise max_seen or lower overlap', config.max_seen, dropped)
             if config.state_file:
-                write_if_changed(config.state_file, progress.to_json())
+                write_if_changed(config.state_file, progress.to_json(), new_mode=STATE_FILE_MODE)
             await asyncio.sleep(config.interval)
     finally:
         if config.state_file:
             try:
-                write_if_changed(config.state_file, progress.to_json())
+                write_if_changed(config.state_file, progress.to_json(), new_mode=STATE_FILE_MODE)
             except OSError as error:
                 LOGGER.error('state_file %s could not be written: %s', config.state_file, error)
 
