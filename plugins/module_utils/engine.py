@@ -205,7 +205,7 @@ class Engine:
 
     def _recount(self, kept: Kept) -> Outcome:
         total = self._get(kept.piece, 0, 1, need_hits=False).total
-        return Recount(kept, -1 if total is None else total)
+        return Recount(kept.piece, kept, -1 if total is None else total)
 
     def _probe_mode(self, piece: Slice, scheme, cause: Refused | None) -> Outcome:
         """One page at an offset past the last page if offset counts hits, which reaches past every hit if it counts pages."""

@@ -10,66 +10,50 @@ from __future__ import annotations
 
 
 class Outcome:
-    """Base: the slice the request was for."""
+    """Base: the slice the request was for, then the values named by ``fields``, in that order."""
 
-    def __init__(self, piece):
+    fields = ()
+
+    def __init__(self, piece, *values):
         self.piece = piece
+        for name, value in zip(self.fields, values):
+            setattr(self, name, value)
 
 
 class Split(Outcome):
-    """The slice holds more than one read can page through: read these parts instead."""
+    """The slice holds more than one read can page through: read these ``parts`` instead."""
 
-    def __init__(self, piece, parts: list):
-        super().__init__(piece)
-        self.parts = parts
+    fields = ('parts',)
 
 
 class FirstPage(Outcome):
-    """The first page of a slice: its total and its first hits."""
+    """The first page of a slice: its total, its first hits, and the requests started when it arrived."""
 
-    def __init__(self, piece, total: int, hits: list, requests: int):
-        super().__init__(piece)
-        self.total = total
-        self.hits = hits
-        self.requests = requests
+    fields = ('total', 'hits', 'requests')
 
 
 class FurtherPage(Outcome):
-    """A further page that fits the read it belongs to."""
+    """A further page that fits the read it belongs to (``reach``: its offset + limit in hits)."""
 
-    def __init__(self, piece, scheme, hits: list, reach: int, requests: int):
-        super().__init__(piece)
-        self.scheme = scheme
-        self.hits = hits
-        self.reach = reach
-        self.requests = requests  # requests started when this page arrived (taken in the worker, not when merged)
+    fields = ('scheme', 'hits', 'reach', 'requests')  # requests: taken in the worker when the page arrived, not when merged
 
 
 class Changed(Outcome):
     """The slice's total changed since its first page: entries arrived (or left) while it was read."""
 
-    def __init__(self, piece, total: int):
-        super().__init__(piece)
-        self.total = total
+    fields = ('total',)
 
 
 class Miscounted(Outcome):
     """A further page with the same total but not the number of hits its offset promised."""
 
-    def __init__(self, piece, scheme):
-        super().__init__(piece)
-        self.scheme = scheme
+    fields = ('scheme',)
 
 
 class Refused(Outcome):
-    """A 400 for a page of the slice starting at hit ``first_hit`` with ``limit``."""
+    """A 400 (``error``) for a page of the slice starting at hit ``first_hit`` with ``limit``."""
 
-    def __init__(self, piece, scheme, first_hit: int, limit: int, error):
-        super().__init__(piece)
-        self.scheme = scheme
-        self.first_hit = first_hit
-        self.limit = limit
-        self.error = error
+    fields = ('scheme', 'first_hit', 'limit', 'error')
 
 
 class Skipped(Outcome):
@@ -77,29 +61,19 @@ class Skipped(Outcome):
 
 
 class Recount(Outcome):
-    """A kept slice counted again (-1 when the answer had no usable total)."""
+    """A ``kept`` slice counted again (``total`` -1 when the answer had no usable total)."""
 
-    def __init__(self, kept, total: int):
-        super().__init__(kept.piece)
-        self.kept = kept
-        self.total = total
+    fields = ('kept', 'total')
 
 
 class ModeProbe(Outcome):
-    """The answer to one page far past the slice's end if ``offset`` counts hits, but not if it counts pages."""
+    """The answer to one page far past the slice's end if ``offset`` counts hits, but not if it counts pages: its
+    ``total``, the number of ``hits``, whether it was ``refused``, and the ``cause`` that made the engine ask."""
 
-    def __init__(self, piece, total, hits: int, refused: bool, cause):
-        super().__init__(piece)
-        self.total = total
-        self.hits = hits
-        self.refused = refused
-        self.cause = cause
+    fields = ('total', 'hits', 'refused', 'cause')
 
 
 class LimitProbe(Outcome):
-    """Whether the slice's range is accepted with a limit of one after ``cause`` (a 400 at offset 0)."""
+    """Whether the slice's range is ``accepted`` with a limit of one after ``cause`` (a 400 at offset 0)."""
 
-    def __init__(self, piece, accepted: bool, cause):
-        super().__init__(piece)
-        self.accepted = accepted
-        self.cause = cause
+    fields = ('accepted', 'cause')

@@ -73,27 +73,25 @@ def csv_row(entry: dict) -> list:
 
 def flatten_resources(resources) -> str:
     """``type:id:action1|action2`` per resource, joined by ``; ``."""
-    if not isinstance(resources, list):
-        return ''
-    parts = []
-    for resource in resources:
-        if isinstance(resource, dict):
-            actions = resource.get('actions') if isinstance(resource.get('actions'), list) else []
-            parts.append('%s:%s:%s' % (_text(resource.get('type')), _text(resource.get('id')),
-                                       '|'.join(_text(action) for action in actions)))
-    return '; '.join(parts)
+    def resource(item: dict) -> str:
+        actions = item.get('actions') if isinstance(item.get('actions'), list) else []
+        return '%s:%s:%s' % (_text(item.get('type')), _text(item.get('id')), '|'.join(_text(action) for action in actions))
+    return _joined(resources, resource)
 
 
 def flatten_messages(messages) -> str:
     """``code: message`` per error message (the message alone without a code), joined by ``; ``."""
-    if not isinstance(messages, list):
+    def message(item: dict) -> str:
+        code, text = _text(item.get('error_code')), _text(item.get('message'))
+        return '%s: %s' % (code, text) if code else text
+    return _joined(messages, message)
+
+
+def _joined(items, render) -> str:
+    """``render`` of each dictionary in the list ``items``, joined by ``; ``; anything else gives an empty text."""
+    if not isinstance(items, list):
         return ''
-    parts = []
-    for message in messages:
-        if isinstance(message, dict):
-            code, text = _text(message.get('error_code')), _text(message.get('message'))
-            parts.append('%s: %s' % (code, text) if code else text)
-    return '; '.join(parts)
+    return '; '.join(render(item) for item in items if isinstance(item, dict))
 
 
 def render_markdown(summary: dict, title: str, window=None) -> str:
