@@ -138,8 +138,8 @@ class Settings:
         self.query = _compile_query(options.get('query'))
         self.format = options['format']
         if self.username and not self.password and not self.token:
-            raise OptionError('username is set but password is not: set password (or IONOS_PASSWORD), or use token'
-                              + (' (both from %s)' % self.credential_source if self.credential_source else ''))
+            where = ' (both from %s)' % self.credential_source if self.credential_source else ''
+            raise OptionError('username is set but password is not: set password (or IONOS_PASSWORD), or use token' + where)
 
     def _from_config_file(self, environ) -> None:
         """The last fallback: the credentials (and, when api_url is not set, the endpoint) of the current profile of
