@@ -45,8 +45,10 @@ pythons: venv  ## link every Python from 3.9 on this machine into .build/pythons
 sanity: layout pythons  ## ansible-test sanity in its own virtualenvs (no containers), on every Python from 3.9 here
 	cd $(COLLECTION) && PATH=$(ANSIBLE_TEST_PATH) $(ANSIBLE_TEST) sanity --venv --color no
 
+# The rules an editor's or pre-commit's plain `ansible-lint` applies (.ansible-lint), but offline, with the laid-out
+# collection: CI reaches no host but the package index.
 lint: layout  ## ansible-lint (production profile) on the whole repository
-	PATH=$(abspath $(VENV))/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(abspath .build) $(VENV)/bin/ansible-lint
+	PATH=$(abspath $(VENV))/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(abspath .build) ANSIBLE_LINT_SKIP_SCHEMA_UPDATE=1 $(VENV)/bin/ansible-lint --offline
 
 units: layout pythons  ## ansible-test units: modules and module_utils on every Python from 3.9 here, controller plugins on 3.11+
 	cd $(COLLECTION) && PATH=$(ANSIBLE_TEST_PATH) $(ANSIBLE_TEST) units --venv --color no
@@ -59,7 +61,7 @@ integration: layout  ## ansible-test integration targets against emulators on lo
 	  --config $(COLLECTION)/tests/integration/integration_config.yml --cwd $(COLLECTION) \
 	  -- $(ANSIBLE_TEST) integration --python $(PY_VERSION) --color no
 
-packaging: layout  ## build the artifact, install it, run the demo from it; the execution environment's build context
+packaging: layout pythons  ## build the artifact, install it, run the demo and the unit tests from it; the execution environment's build context
 	$(VPY) -m pytest tests/packaging -q -p no:cacheprovider
 
 test: sanity lint docs-lint units emulator-tests integration reliability eda-tests packaging  ## what CI runs first (then matrix and docs)

@@ -4,28 +4,84 @@
 
 ``make test``/``make demo`` (scripts/with_emulator.py), the emulator's tests and the collection's unit tests all
 start emulators through this class, so a start that hangs or fails reports the emulator's own stderr.
+The emulator's admin calls (``/_emulator/...``: ground truth, appends, request counters) live here as well, in
+``EmulatorAdmin``, which ``EmulatorProcess`` is; standard library only, a timeout on every call.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import selectors
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LISTEN_LINE = re.compile(r"emulator listening on (https?)://(\S+):(\d+)")
 STOP_TIMEOUT = 15.0
+ADMIN_TIMEOUT = 60.0
 
 
-class EmulatorProcess:
-    """One running emulator with ``url``, ``scheme``, ``host``, ``port``; a context manager that stops it."""
+class EmulatorAdmin:
+    """The admin calls of the emulator at ``url`` (docs/emulator.md), for tests and benchmarks that check what was served.
 
-    def __init__(self, args=(), python: str = sys.executable, env=None, start_timeout: float = 120.0):
+    ``cafile``: the CA that signed an emulator's TLS certificate; ``timeout``: seconds for each call.
+    """
+
+    admin_timeout = ADMIN_TIMEOUT
+
+    def __init__(self, url: str, cafile=None, timeout=None):
+        self.url = url.rstrip("/")
+        if timeout is not None:
+            self.admin_timeout = timeout
+        # Straight to the emulator on loopback, never through a proxy from the environment.
+        handlers = [urllib.request.ProxyHandler({})]
+        if self.url.startswith("https:"):
+            handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=cafile)))
+        self._opener = urllib.request.build_opener(*handlers)
+
+    def request_json(self, method: str, path: str, params=None, headers=None):
+        """``method`` on ``path`` (with the query ``params``) of this emulator: the JSON it answers; HTTPError on a status >= 400."""
+        url = self.url + path + ("?" + urllib.parse.urlencode(params) if params else "")
+        request = urllib.request.Request(url, method=method, headers=headers or {})
+        with self._opener.open(request, timeout=self.admin_timeout) as response:
+            return json.loads(response.read())
+
+    def entry_ids(self, contracts, start=None, end=None) -> list:
+        """Ground truth: the ids in [start, end) of one contract, or of several one after the other, in ascending time order.
+
+        Read from the emulator's store (``GET /_emulator/entries``): no paging, no faults, ``dateEnd`` as the API reads it.
+        """
+        window = {name: value for name, value in (("dateStart", start), ("dateEnd", end)) if value is not None}
+        ids = []
+        for contract in [contracts] if isinstance(contracts, int) else contracts:
+            ids.extend(self.request_json("GET", "/_emulator/entries/%d" % contract, window)["ids"])
+        return ids
+
+    def append(self, contract: int, count: int, lag: float = 0) -> list:
+        """Append ``count`` entries to ``contract`` now, dated ``lag`` seconds back (``POST /_emulator/append``); their ids."""
+        return self.request_json("POST", "/_emulator/append/%d" % contract, {"count": count, "lag": lag})["ids"]
+
+    def stats(self) -> dict:
+        """The request counters (``GET /_emulator/stats``): ``requests``, ``by_status`` and the rest."""
+        return self.request_json("GET", "/_emulator/stats")
+
+    def reset_stats(self) -> None:
+        """Set the request counters back to zero (``POST /_emulator/stats/reset``)."""
+        self.request_json("POST", "/_emulator/stats/reset")
+
+
+class EmulatorProcess(EmulatorAdmin):
+    """One running emulator with ``url``, ``scheme``, ``host``, ``port`` and the admin calls; a context manager that stops it."""
+
+    def __init__(self, args=(), python: str = sys.executable, env=None, start_timeout: float = 120.0, cafile=None, admin_timeout=None):
         self.args = tuple(str(arg) for arg in args)
         self._stderr = tempfile.TemporaryFile()  # pylint: disable=consider-using-with
         self.process = subprocess.Popen(  # pylint: disable=consider-using-with
@@ -34,7 +90,7 @@ class EmulatorProcess:
         self.line = self._read_listen_line(start_timeout)
         match = LISTEN_LINE.fullmatch(self.line)
         self.scheme, self.host, self.port = match.group(1), match.group(2), int(match.group(3))
-        self.url = "%s://%s:%d" % (self.scheme, self.host, self.port)
+        super().__init__("%s://%s:%d" % (self.scheme, self.host, self.port), cafile=cafile, timeout=admin_timeout)
 
     def _read_listen_line(self, start_timeout: float) -> str:
         """The single line printed on start; fails with the emulator's stderr if it never comes."""

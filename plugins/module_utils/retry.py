@@ -7,6 +7,10 @@ Pure logic that trusts its inputs (options.Settings has checked them): nothing h
 (which blocks a thread until a request slot is free and a rate-limit pause is over; the client waits out its own
 retry delays, so that a failing run can wake them).
 Randomness and the clock are injectable, so the tests pin the numbers.
+
+Why not urllib3's ``Retry`` on the adapter: its retries happen inside the adapter, out of reach of the shared pause
+after a 429, the adaptive concurrency, the run's retry budget and a stop that wakes sleeping retries; urllib3 1.26 (what
+the oldest supported requests installs) has no jitter at all, and its Retry-After parser takes whole seconds only.
 """
 
 from __future__ import annotations

@@ -2,18 +2,15 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The bench's emulator: fixed seed and period, so every run and every runner reads the same entries.
 
-Also the admin calls the bench needs: the ground truth of a window (GET /_emulator/entries) and the request
-counters (/_emulator/stats, /_emulator/stats/reset). Loopback only, a timeout on every call.
+Also what the bench asks of it: the ground truth of the window and the request counters, through the emulator's own
+admin calls (emulator/process.py). Loopback only, a timeout on every call.
 """
 
 from __future__ import annotations
 
 import http.client
-import json
-import urllib.parse
-import urllib.request
 
-from emulator.process import EmulatorProcess
+from emulator.process import EmulatorAdmin, EmulatorProcess
 
 SEED = 7
 UNTIL = '2024-06-01T00:00:00Z'
@@ -28,10 +25,10 @@ def start(contracts: int, entries: int, latency_ms: int) -> EmulatorProcess:
     """An emulator with ``contracts`` x ``entries`` over the fixed period; contracts built before it is used."""
     args = ['--seed', SEED, '--until', UNTIL, '--days', DAYS, '--contracts', contracts, '--first-contract', FIRST_CONTRACT,
             '--entries', entries, '--latency-ms', latency_ms]
-    emulator = EmulatorProcess(args, start_timeout=120)
+    emulator = EmulatorProcess(args, start_timeout=120, admin_timeout=ADMIN_TIMEOUT)
     try:
         for contract in contract_numbers(contracts):
-            api_get(emulator.url, '/activitylog/v1/contracts/%d' % contract, {'limit': 1})
+            emulator.request_json('GET', '/activitylog/v1/contracts/%d' % contract, {'limit': 1}, {'Authorization': 'Bearer ' + TOKEN})
     except BaseException:
         emulator.stop()
         raise
@@ -42,28 +39,22 @@ def contract_numbers(contracts: int) -> list:
     return [FIRST_CONTRACT + index for index in range(contracts)]
 
 
-def _call(url: str, method: str = 'GET', headers=None):
-    request = urllib.request.Request(url, method=method, headers=headers or {})
-    with urllib.request.urlopen(request, timeout=ADMIN_TIMEOUT) as response:  # loopback URL of our own emulator
-        return json.loads(response.read())
-
-
-def api_get(base: str, path: str, params: dict):
-    return _call('%s%s?%s' % (base, path, urllib.parse.urlencode(params)), headers={'Authorization': 'Bearer ' + TOKEN})
+def admin(base: str) -> EmulatorAdmin:
+    """The admin calls of the emulator at ``base``, with the bench's timeout (a window of 200,000 ids takes a while)."""
+    return EmulatorAdmin(base, timeout=ADMIN_TIMEOUT)
 
 
 def ground_truth(base: str, contracts: list) -> dict:
     """contract -> the ids of the window, from the emulator's own store (no paging, no API)."""
-    query = urllib.parse.urlencode({'dateStart': WINDOW[0], 'dateEnd': WINDOW[1]})
-    return {contract: _call('%s/_emulator/entries/%d?%s' % (base, contract, query))['ids'] for contract in contracts}
+    return {contract: admin(base).entry_ids(contract, *WINDOW) for contract in contracts}
 
 
 def reset_stats(base: str) -> None:
-    _call(base + '/_emulator/stats/reset', method='POST')
+    admin(base).reset_stats()
 
 
 def stats(base: str) -> dict:
-    return _call(base + '/_emulator/stats')
+    return admin(base).stats()
 
 
 def connection(emulator: EmulatorProcess, timeout: float = 120) -> http.client.HTTPConnection:

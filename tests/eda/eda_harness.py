@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 
-import requests
-
 from emulator.process import EmulatorProcess
 
 REQUEST_TIMEOUT = 10.0
@@ -20,13 +18,9 @@ POLL = {'interval': 0.2, 'timeout': 5, 'concurrency': 2}
 
 
 class Emulator(EmulatorProcess):
-    """An emulator with the admin calls the tests need, each with a timeout."""
+    """An emulator whose admin calls (emulator/process.py) time out after REQUEST_TIMEOUT, with the source's arguments for it."""
 
-    def append(self, contract: int, count: int, lag: float = 0) -> list:
-        response = requests.post('%s/_emulator/append/%d' % (self.url, contract), params={'count': count, 'lag': lag},
-                                 timeout=REQUEST_TIMEOUT)
-        response.raise_for_status()
-        return response.json()['ids']
+    admin_timeout = REQUEST_TIMEOUT
 
     def source_args(self, **extra) -> dict:
         """Source arguments for this emulator: the test token, short polls, plus ``extra``."""

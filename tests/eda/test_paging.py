@@ -47,13 +47,7 @@ def _history(start_emulator, contracts: int, entries: int, *flags):
 
 
 def _truth(emulator, contracts: int, start: str, end: str = LATER) -> list:
-    ids = []
-    for contract in CONTRACTS[:contracts]:
-        response = requests.get('%s/_emulator/entries/%d' % (emulator.url, contract), params={'dateStart': start, 'dateEnd': end},
-                                timeout=REQUEST_TIMEOUT)
-        response.raise_for_status()
-        ids += response.json()['ids']
-    return ids
+    return emulator.entry_ids(CONTRACTS[:contracts], start, end)
 
 
 def _newest_time(emulator, start: datetime, now: datetime) -> datetime | None:
@@ -146,7 +140,7 @@ def test_every_entry_is_put_once_however_the_api_pages(source, start_emulator, m
     _check_once(run.ids(), expected)
     assert learned(polls[0][1]), 'the first poll did not learn what the API does: %s' % polls[0][1]
     if '--max-range-days' in flags:
-        refused = requests.get(emulator.url + '/_emulator/stats', timeout=REQUEST_TIMEOUT).json()['by_status'].get('400', 0)
+        refused = emulator.stats()['by_status'].get('400', 0)
         assert refused >= 1, 'the first poll (8 days) was not refused: the range cap was not met'
 
 

@@ -16,14 +16,15 @@ from emulator.process import EmulatorProcess
 from conftest import BIN, COLLECTION, ansible_env, run
 
 # Shipped as they are in the repository: every file below these paths must be in the artifact.
+# emulator/ goes with tests/unit, whose tests start it (test_unit_tests.py runs them from the installed copy).
 SHIPPED = ('README.md', 'COPYING', 'LICENSES', 'meta', 'plugins', 'extensions', 'roles', 'playbooks', 'docs', 'changelogs',
-           'requirements.txt', 'bindep.txt', '.ansible-lint', 'tests/unit', 'tests/integration/targets', 'tests/config.yml')
+           'requirements.txt', 'bindep.txt', '.ansible-lint', 'tests/unit', 'emulator', 'tests/integration/targets', 'tests/config.yml')
 # What ansible-test writes into the collection while it runs.
 GENERATED = {'tests/integration/integration_config.yml', 'tests/integration/inventory'}
 # The test bed and the development tools: none of it may reach users.
-NOT_SHIPPED = ('emulator/', 'scripts/', 'tests/emulator/', 'tests/packaging/', 'tests/eda/', 'tests/reliability/', 'tests/matrix.yml',
-               'tests/output/', '.ci/', '.venv', '.hypothesis/',
-               'docs/site/', 'Makefile', 'requirements-dev.txt', 'requirements-docs.txt', 'galaxy.yml', '.git/')
+NOT_SHIPPED = ('scripts/', 'tests/emulator/', 'tests/packaging/', 'tests/eda/', 'tests/reliability/', 'tests/matrix.yml',
+               'tests/output/', '.ci/', '.venv', '.hypothesis/', '.ansible/',
+               'docs/site/', 'Makefile', 'requirements-dev.txt', 'requirements-docs.txt', 'galaxy.yml', '.git/', '.pre-commit-config.yaml')
 PLUGIN_TYPES = {'modules': 'module', 'lookup': 'lookup', 'filter': 'filter'}
 
 

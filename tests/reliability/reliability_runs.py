@@ -17,7 +17,7 @@ import re
 import subprocess
 import time
 
-import requests
+from emulator.process import EmulatorAdmin
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -99,20 +99,8 @@ def run_playbook(playbook: str, variables: dict, workdir: str, verbosity: int = 
 
 
 def ground_truth(url: str, contracts, start: str, end: str, verify=True) -> list:
-    """The ids of every contract in [start, end) from /_emulator/entries (not paged, no faults); ``verify``: a CA file for TLS."""
-    ids = []
-    for contract in contracts:
-        response = requests.get('%s/_emulator/entries/%d' % (url, contract), params={'dateStart': start, 'dateEnd': end},
-                                timeout=HTTP_TIMEOUT, verify=verify)
-        response.raise_for_status()
-        ids.extend(response.json()['ids'])
-    return ids
-
-
-def emulator_requests(url: str) -> int:
-    response = requests.get(url + '/_emulator/stats', timeout=HTTP_TIMEOUT)
-    response.raise_for_status()
-    return response.json()['requests']
+    """The ids of every contract in [start, end) from the emulator's store (not paged, no faults); ``verify``: a CA file for TLS."""
+    return EmulatorAdmin(url, cafile=None if verify is True else verify, timeout=HTTP_TIMEOUT).entry_ids(contracts, start, end)
 
 
 def difference(ids: list, truth: list) -> str:

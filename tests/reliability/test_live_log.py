@@ -17,9 +17,7 @@ import json
 import threading
 import time
 
-import requests
-
-from reliability_runs import HTTP_TIMEOUT, difference, emulator_requests, ground_truth, judge, run_playbook
+from reliability_runs import HTTP_TIMEOUT, difference, ground_truth, judge, run_playbook
 
 CONTRACTS = (31909628, 31909629)
 TOKEN = {'reseller': {'token': 'reseller-token'}}
@@ -32,12 +30,6 @@ LATE_LAG_SECONDS = 600  # less than the overlap, as the docs' pattern assumes
 def utc_now(offset: float = 0.0) -> str:
     moment = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=offset)
     return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
-
-
-def append(url: str, contract: int, count: int, lag: float) -> list:
-    response = requests.post('%s/_emulator/append/%d' % (url, contract), params={'count': count, 'lag': lag}, timeout=HTTP_TIMEOUT)
-    response.raise_for_status()
-    return response.json()['ids']
 
 
 def test_pinned_window_ignores_entries_appended_while_paging(start_emulator, tmp_path, figures):
@@ -60,19 +52,19 @@ def test_pinned_window_ignores_entries_appended_while_paging(start_emulator, tmp
 class LateAppender(threading.Thread):
     """Appends ``count`` late entries to one contract once the emulator has served ``after`` requests of the run."""
 
-    def __init__(self, url: str, contract: int, after: int, count: int, lag: float, deadline: float = 60.0):
+    def __init__(self, emulator, contract: int, after: int, count: int, lag: float, deadline: float = 60.0):
         super().__init__(daemon=True)
-        self.url, self.contract, self.after, self.count, self.lag = url, contract, after, count, lag
+        self.emulator, self.contract, self.after, self.count, self.lag = emulator, contract, after, count, lag
         self.deadline = time.monotonic() + deadline
         self.ids, self.served_then = [], None
         self.stop = threading.Event()
 
     def run(self):
         while not self.stop.is_set() and time.monotonic() < self.deadline:
-            served = emulator_requests(self.url)
+            served = self.emulator.stats()['requests']
             if served >= self.after:
                 self.served_then = served
-                self.ids = append(self.url, self.contract, self.count, self.lag)
+                self.ids = self.emulator.append(self.contract, self.count, self.lag)
                 return
             self.stop.wait(0.005)
 
@@ -85,7 +77,7 @@ def test_late_entries_in_a_slice_already_read_are_returned_or_flagged(start_emul
         emulator = start_emulator('--contracts', '2', '--entries', '800', '--days', '0.05', '--latency-ms', '15', '--seed', '6')
         start, end = utc_now(-2 * 3600), utc_now(-1)
         options = {'api_url': emulator.url, 'start': start, 'end': 'now' if runner == 'module' else end, 'page_size': 20, 'concurrency': 1}
-        appender = LateAppender(emulator.url, CONTRACTS[0], after=55, count=12, lag=1800)  # A takes 41 requests (total + 40 pages)
+        appender = LateAppender(emulator, CONTRACTS[0], after=55, count=12, lag=1800)  # A takes 41 requests (total + 40 pages)
         appender.start()
         try:
             run = run_playbook('cases.yml', {'rel_cases': [{'name': 'late', 'auth': 'reseller', 'options': options}], 'rel_runners': [runner],
@@ -93,7 +85,7 @@ def test_late_entries_in_a_slice_already_read_are_returned_or_flagged(start_emul
         finally:
             appender.stop.set()
             appender.join(HTTP_TIMEOUT)
-        served_after = emulator_requests(emulator.url)
+        served_after = emulator.stats()['requests']
         record = run.records[0]
         window_end = (record['window'] or {}).get('end', end)
         truth = ground_truth(emulator.url, CONTRACTS, start, window_end)
@@ -121,9 +113,9 @@ class LiveLateFeed(threading.Thread):
     """Appends late entries (stamped up to LATE_LAG_SECONDS back) to both contracts every 150 ms until the chain's
     run number ``quiet_after`` has finished, as the callback's progress file tells."""
 
-    def __init__(self, url: str, progress_file: str, quiet_after: int, deadline: float = 180.0):
+    def __init__(self, emulator, progress_file: str, quiet_after: int, deadline: float = 180.0):
         super().__init__(daemon=True)
-        self.url, self.progress_file, self.quiet_after = url, progress_file, quiet_after
+        self.emulator, self.progress_file, self.quiet_after = emulator, progress_file, quiet_after
         self.deadline = time.monotonic() + deadline
         self.ids = []
         self.stop = threading.Event()
@@ -138,7 +130,7 @@ class LiveLateFeed(threading.Thread):
     def run(self):
         turn = 0
         while not self.stop.is_set() and time.monotonic() < self.deadline and self.finished_runs() < self.quiet_after:
-            self.ids.extend(append(self.url, CONTRACTS[turn % 2], 1, LATE_LAG_SECONDS))
+            self.ids.extend(self.emulator.append(CONTRACTS[turn % 2], 1, LATE_LAG_SECONDS))
             turn += 1
             self.stop.wait(0.15)
 
@@ -146,7 +138,7 @@ class LiveLateFeed(threading.Thread):
 def test_documented_incremental_pattern_chained_20_times_gives_the_ground_truth(start_emulator, tmp_path, figures):
     emulator = start_emulator('--contracts', '2', '--entries', '3000', '--days', '1', '--live-rate', '2', '--seed', '8')
     progress, out = str(tmp_path / 'progress.json'), str(tmp_path / 'increments.json')
-    feed = LiveLateFeed(emulator.url, progress, quiet_after=INCREMENTS - QUIET_INCREMENTS)
+    feed = LiveLateFeed(emulator, progress, quiet_after=INCREMENTS - QUIET_INCREMENTS)
     variables = {'rel_api_url': emulator.url, 'rel_token': 'reseller-token', 'rel_increments': INCREMENTS, 'rel_out': out,
                  'rel_first_end': utc_now(-3600).replace('Z', '.000Z')}
     feed.start()

@@ -23,7 +23,7 @@ import pytest
 import requests
 
 from emulator.process import EmulatorProcess
-from reliability_runs import HTTP_TIMEOUT, RUNNERS, UNTIL, emulator_requests, ground_truth, judge, run_playbook, tally
+from reliability_runs import HTTP_TIMEOUT, RUNNERS, UNTIL, ground_truth, judge, run_playbook, tally
 
 CONTRACTS = (31909628, 31909629)
 ENTRIES = 12000
@@ -130,17 +130,17 @@ def _run_row(row, workdir) -> dict:
     flags = ('--contracts', str(row['contracts'])) + DATA + ('--entries', str(ENTRIES // row['contracts']))
     flags += (() if row['live'] else ('--until', UNTIL)) + row['flags']
     contracts = list(CONTRACTS[:row['contracts']])
-    with EmulatorProcess(flags, start_timeout=60.0) as emulator:
+    with EmulatorProcess(flags, start_timeout=60.0, admin_timeout=HTTP_TIMEOUT) as emulator:
         start, end, boundary = _window(row, emulator.url)
         truth_end = _before(end) if row['inclusive'] else end
         truth = ground_truth(emulator.url, contracts, start, truth_end)
         inclusive_truth = ground_truth(emulator.url, contracts, start, end) if row['inclusive'] else truth
-        requests.post(emulator.url + '/_emulator/stats/reset', timeout=HTTP_TIMEOUT).raise_for_status()
+        emulator.reset_stats()
         options = dict(api_url=emulator.url, start=start, end=end, query=QUERY)
         cases = [{'name': 'run %d' % number, 'auth': 'reseller', 'options': options} for number in range(1, RUNS + 1)]
         run = run_playbook('cases.yml', {'rel_cases': cases, 'rel_runners': list(RUNNERS),
                                          'rel_credentials': {'reseller': {'token': 'reseller-token'}}}, workdir)
-        served = emulator_requests(emulator.url)
+        served = emulator.stats()['requests']
         if row['live']:
             truth = ground_truth(emulator.url, contracts, start, end)  # unchanged: live entries arrive after the window
     outcome = {'truth': len(truth), 'boundary': boundary, 'boundary_in_inclusive_truth': boundary in inclusive_truth,

@@ -1,7 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the ionos.activitylog collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Emulators for the engine's tests: real HTTP on loopback, started from the collection's emulator package."""
+"""Emulators for the engine's tests: real HTTP on loopback, started from the collection's emulator package.
+
+emulator/ is shipped in the artifact with these tests, so they run from an installed copy too (tests/packaging).
+"""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ def log(start_emulator):
             if name.startswith('IONOS_') or 'PROXY' in name.upper():
                 del os.environ[name]
         os.environ.update(SAFETY_ENVIRONMENT, IONOS_API_URL=emulator.url)
-        yield emulator.url, Log(emulator.url)
+        yield emulator.url, Log(emulator)
     finally:
         os.environ.clear()
         os.environ.update(saved)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.request
 
 import pytest
 
@@ -18,12 +17,6 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.errors import Ap
 from ansible_collections.ionos.activitylog.plugins.module_utils.options import settings_from_options
 
 TOKEN = 'reseller-token'
-
-
-def truth(url, contract, window):
-    query = 'dateStart=%s&dateEnd=%s' % (window['start'], window['end'])
-    with urllib.request.urlopen('%s/_emulator/entries/%d?%s' % (url, contract, query), timeout=30) as response:
-        return json.loads(response.read())
 
 
 def options(url, **more):
@@ -46,10 +39,7 @@ def run_engine(url, result_window, **more):
 def test_slices_past_a_small_result_window_exactly_once(start_emulator, order):
     emulator = start_emulator('--contracts', '2', '--entries', '3000', '--days', '10', '--result-window', '500', '--order', order)
     run, client = run_engine(emulator.url, 500, page_size=90, concurrency=4)
-    window = {'start': run.window[0], 'end': run.window[1]}
-    expected = []
-    for contract in run.contracts:
-        expected.extend(truth(emulator.url, contract, window)['ids'])
+    expected = emulator.entry_ids(run.contracts, *run.window)
     ids = [entry['id'] for _key, entry, _raw in run.entries]
     assert len(expected) == 6000
     assert len(ids) == len(set(ids)) == 6000
@@ -65,7 +55,7 @@ def test_slices_past_a_small_result_window_exactly_once(start_emulator, order):
 def test_an_order_that_changes_between_pages_is_noticed_and_read_exactly(start_emulator):
     emulator = start_emulator('--contracts', '1', '--entries', '3000', '--days', '3', '--order', 'shuffled')
     run, client = run_engine(emulator.url, 10000, page_size=200)
-    expected = truth(emulator.url, 31909628, {'start': run.window[0], 'end': run.window[1]})['ids']
+    expected = emulator.entry_ids(31909628, *run.window)
     ids = [entry['id'] for _key, entry, _raw in run.entries]
     assert sorted(ids) == sorted(expected) and len(ids) == 3000
     assert run.slices > 3000 // 200
@@ -88,9 +78,7 @@ def test_every_variant_is_normalized(start_emulator):
 def test_fault_profile_gives_the_exact_window_with_retries(start_emulator):
     emulator = start_emulator('--contracts', '2', '--entries', '2000', '--days', '5', '--profile', 'faults')
     result = fetch_activity(options(emulator.url, page_size=50))
-    expected = []
-    for contract in result['contracts']:
-        expected.extend(truth(emulator.url, contract, result['window'])['ids'])
+    expected = emulator.entry_ids(result['contracts'], result['window']['start'], result['window']['end'])
     assert sorted(entry['id'] for entry in result['activities']) == sorted(expected)
     assert result['stats']['retries'] > 0
     assert result['stats']['requests'] > len(expected) // 50
@@ -129,7 +117,7 @@ def test_rate_limit_is_retried_then_reported(start_emulator):
 def test_a_steady_rate_limit_is_paced_not_fatal(start_emulator):
     emulator = start_emulator('--contracts', '1', '--entries', '1500', '--days', '5', '--rate-limit', '10', '--rate-burst', '1')
     result = fetch_activity(options(emulator.url, contract_numbers=[31909628]))
-    assert sorted(entry['id'] for entry in result['activities']) == sorted(truth(emulator.url, 31909628, result['window'])['ids'])
+    assert sorted(entry['id'] for entry in result['activities']) == sorted(emulator.entry_ids(31909628, result['window']['start'], result['window']['end']))
     assert 0 < result['stats']['retries'] <= 8, result['stats']
 
 
@@ -164,11 +152,11 @@ def test_forbidden_contract_is_named(start_emulator):
 
 def test_late_entries_while_paging_void_the_read_of_their_slice(start_emulator):
     emulator = start_emulator('--contracts', '1', '--entries', '20000', '--days', '1', '--live-rate', '40', '--live-lag', '3000')
-    before = truth(emulator.url, 31909628, {'start': '2000-01-01', 'end': '2100-01-01'})['ids']
+    before = emulator.entry_ids(31909628, '2000-01-01', '2100-01-01')
     run, client = run_engine(emulator.url, 10000, start='-2h', page_size=20, concurrency=2)
-    after = set(truth(emulator.url, 31909628, {'start': run.window[0], 'end': run.window[1]})['ids'])
+    after = set(emulator.entry_ids(31909628, *run.window))
     ids = [entry['id'] for _key, entry, _raw in run.entries]
-    first = set(truth(emulator.url, 31909628, {'start': run.window[0], 'end': run.window[1]})['ids']) & set(before)
+    first = set(emulator.entry_ids(31909628, *run.window)) & set(before)
     assert len(ids) == len(set(ids)) == run.total
     assert first <= set(ids) <= after
     assert all(warning.startswith('Entries kept arriving inside the window') for warning in run.warnings), run.warnings
@@ -198,9 +186,7 @@ def append_on_recount(emulator, client, rounds: int, contract: int = 31909628, c
     def get_json(path, params=None, contract_number=None):
         recount = bool(params) and params.get('limit') == 1
         if recount and not state['in_recount'] and len(state['appended']) < rounds:
-            request = urllib.request.Request('%s/_emulator/append/%d?count=%d&lag=86000' % (emulator.url, contract, count), method='POST')
-            with urllib.request.urlopen(request, timeout=30) as response:
-                state['appended'].append(json.loads(response.read())['ids'])
+            state['appended'].append(emulator.append(contract, count, lag=86000))
         state['in_recount'] = recount
         return original(path, params, contract_number)
     client.get_json = get_json
@@ -217,8 +203,7 @@ def run_with_late_entries(emulator, rounds: int):
         run = Engine(client, settings).run()
     finally:
         client.close()
-    window = {'start': run.window[0], 'end': run.window[1]}
-    expected = sorted(truth(emulator.url, 31909628, window)['ids'] + truth(emulator.url, 31909629, window)['ids'])
+    expected = sorted(emulator.entry_ids([31909628, 31909629], *run.window))
     return run, expected, appended
 
 

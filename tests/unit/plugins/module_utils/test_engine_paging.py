@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import urllib.request
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -21,12 +20,6 @@ DATA = ('--contracts', '1', '--entries', '12000', '--days', '30', '--until', UNT
 WINDOW = {'start': '2026-10-02T00:00:00Z', 'end': UNTIL}
 
 
-def truth(url, window, contract=CONTRACT):
-    query = 'dateStart=%s&dateEnd=%s' % (window['start'], window['end'])
-    with urllib.request.urlopen('%s/_emulator/entries/%d?%s' % (url, contract, query), timeout=30) as response:
-        return json.loads(response.read())['ids']
-
-
 def read(url, **more):
     options = {'api_url': url, 'token': TOKEN, 'contract_numbers': [CONTRACT]}
     options.update(WINDOW)
@@ -35,7 +28,7 @@ def read(url, **more):
 
 
 def assert_exact(emulator, result):
-    expected = truth(emulator.url, WINDOW)
+    expected = emulator.entry_ids(CONTRACT, WINDOW['start'], WINDOW['end'])
     ids = [entry['id'] for entry in result['activities']]
     assert len(expected) == 12000
     assert len(ids) == len(set(ids)) == result['total'] == 12000
@@ -103,11 +96,10 @@ def test_every_surprise_at_once_under_faults(start_emulator):
 def test_a_year_is_read_in_ranges_of_at_most_90_days(start_emulator):
     emulator = start_emulator('--contracts', '1', '--entries', '3000', '--days', '365', '--until', UNTIL, '--max-range-days', '90')
     result = read(emulator.url, start='2025-11-01T00:00:00Z')
-    assert sorted(entry['id'] for entry in result['activities']) == sorted(truth(emulator.url, {'start': '2025-11-01', 'end': UNTIL}))
+    assert sorted(entry['id'] for entry in result['activities']) == sorted(emulator.entry_ids(CONTRACT, '2025-11-01', UNTIL))
     assert result['returned'] == 3000
     assert result['stats']['slices'] == 5  # ranges of 73 days, none refused
-    with urllib.request.urlopen('%s/_emulator/stats' % emulator.url, timeout=30) as response:
-        assert list(json.loads(response.read())['by_status']) == ['200']
+    assert list(emulator.stats()['by_status']) == ['200']
 
 
 def test_a_shorter_range_cap_is_learned(start_emulator, default_requests):
@@ -119,13 +111,13 @@ def test_a_shorter_range_cap_is_learned(start_emulator, default_requests):
 def test_a_range_cap_without_a_number_is_learned_by_halving(start_emulator):
     emulator = start_emulator('--contracts', '1', '--entries', '2000', '--days', '30', '--until', UNTIL, '--max-range-days', '3.5')
     result = read(emulator.url)
-    assert sorted(entry['id'] for entry in result['activities']) == sorted(truth(emulator.url, WINDOW))
+    assert sorted(entry['id'] for entry in result['activities']) == sorted(emulator.entry_ids(CONTRACT, WINDOW['start'], WINDOW['end']))
 
 
 def test_a_smaller_hard_limit_is_learned(start_emulator):
     emulator = start_emulator('--contracts', '1', '--entries', '3000', '--days', '30', '--until', UNTIL, '--max-limit', '30')
     result = read(emulator.url)
-    assert sorted(entry['id'] for entry in result['activities']) == sorted(truth(emulator.url, WINDOW))
+    assert sorted(entry['id'] for entry in result['activities']) == sorted(emulator.entry_ids(CONTRACT, WINDOW['start'], WINDOW['end']))
     assert result['stats']['page_size'] == 30
 
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import datetime, timezone
@@ -44,6 +45,10 @@ def test_defaults_read_the_last_day():
     ({'contract_numbers': [0]}, 'contract_numbers must be at least 1, not 0'),
     ({'contract_numbers': []}, 'contract_numbers is empty'),
     ({'format': 'xml'}, "format must be one of normalized, raw, not 'xml'"),
+    ({'page_size': True}, 'page_size must be a whole number, not True'),
+    ({'timeout': 10 ** 400}, 'timeout must be a number, not an integer of about 400 digits'),
+    ({'contracts': [1], 'contract_numbers': [2]}, 'contract_numbers is given twice (as contract_numbers and as an alias)'),
+    ({'filter': {'username': 'x'}}, 'unsupported option filter; the options are: api_url, ca_path,'),
     ({'query': '[?a=='}, 'query is not a valid JMESPath expression'),
     ({'username': 'someone'}, 'username is set but password is not'),
     ({'filters': {'colour': 'red'}}, 'colour'),
@@ -173,8 +178,12 @@ def test_api_urls_without_a_usable_host_are_refused_clearly(given):
 
 
 def test_user_agent_names_the_collection_version_of_galaxy_yml():
-    with open(os.path.join(COLLECTION_ROOT, 'galaxy.yml'), encoding='utf-8') as handle:
-        version = re.search(r'^version:\s*(\S+)', handle.read(), re.M).group(1)
+    if os.path.isfile(os.path.join(COLLECTION_ROOT, 'galaxy.yml')):
+        with open(os.path.join(COLLECTION_ROOT, 'galaxy.yml'), encoding='utf-8') as handle:
+            version = re.search(r'^version:\s*(\S+)', handle.read(), re.M).group(1)
+    else:  # a copy installed from the artifact: the build wrote galaxy.yml's version into MANIFEST.json
+        with open(os.path.join(COLLECTION_ROOT, 'MANIFEST.json'), encoding='utf-8') as handle:
+            version = json.load(handle)['collection_info']['version']
     assert re.match(r'^ionos\.activitylog/%s ansible-core/\d+\.\d+' % re.escape(version), user_agent())
 
 

@@ -16,7 +16,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import urllib.request
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -178,15 +177,13 @@ def secret_values(options: dict) -> list:
 class Log:
     """The emulator's whole log, read once with default options and checked against its ground truth."""
 
-    def __init__(self, url: str):
+    def __init__(self, emulator):
         self.normalized, self.raw = {}, {}
         for contract in CONTRACTS:
-            options = {'api_url': url, 'token': TOKEN, 'contract_numbers': [contract], 'start': '-30d', 'page_size': 1000}
+            options = {'api_url': emulator.url, 'token': TOKEN, 'contract_numbers': [contract], 'start': '-30d', 'page_size': 1000}
             normalized = fetch_activity(options)['activities']
             raw = fetch_activity(dict(options, format='raw'))['activities']
-            query = 'dateStart=2000-01-01T00:00:00Z&dateEnd=2100-01-01T00:00:00Z'
-            with urllib.request.urlopen('%s/_emulator/entries/%d?%s' % (url, contract, query), timeout=30) as response:
-                truth = json.loads(response.read())['ids']
+            truth = emulator.entry_ids(contract, '2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z')
             assert sorted(entry['id'] for entry in normalized) == sorted(truth) == sorted(entry_id(source) for source in raw)
             assert [entry['id'] for entry in normalized] == [entry_id(source) for source in raw]
             self.normalized[contract], self.raw[contract] = normalized, raw
@@ -231,7 +228,7 @@ def absolute_time(value):
 @pytest.fixture(scope='module')
 def log(start_emulator):
     emulator = start_emulator(*EMULATOR_ARGS)
-    return emulator.url, Log(emulator.url)
+    return emulator.url, Log(emulator)
 
 
 def module_environment(url: str) -> dict:
