@@ -8,6 +8,9 @@ emulator/ is shipped in the artifact with these tests, so they run from an insta
 
 from __future__ import annotations
 
+import threading
+from http.server import ThreadingHTTPServer
+
 import pytest
 
 from ansible_collections.ionos.activitylog.emulator.process import EmulatorProcess
@@ -26,3 +29,21 @@ def start_emulator():
     yield start
     for emulator in started:
         emulator.stop()
+
+
+@pytest.fixture()
+def serve_on_loopback():
+    """Factory: serve_on_loopback(HandlerClass) runs an HTTP server on 127.0.0.1 for the test and gives its URL. One per
+    test: ansible-test runs each test in a forked process, which a module-scoped server would not outlive."""
+    servers = []
+
+    def serve(handler) -> str:
+        server = ThreadingHTTPServer(('127.0.0.1', 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return 'http://127.0.0.1:%d' % server.server_address[1]
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()

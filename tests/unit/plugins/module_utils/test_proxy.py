@@ -5,9 +5,8 @@
 
 from __future__ import annotations
 
-import threading
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -41,14 +40,8 @@ class ForwardingProxy(BaseHTTPRequestHandler):
 
 
 @pytest.fixture()
-def proxy():
-    """One proxy per test: ansible-test runs each test in a forked process, which a module-scoped server would not outlive."""
-    server = ThreadingHTTPServer(('127.0.0.1', 0), ForwardingProxy)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield 'http://127.0.0.1:%d' % server.server_address[1]
-    server.shutdown()
-    server.server_close()
+def proxy(serve_on_loopback):
+    return serve_on_loopback(ForwardingProxy)
 
 
 def test_requests_go_through_the_proxy(start_emulator, proxy):

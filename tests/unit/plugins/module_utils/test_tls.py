@@ -10,8 +10,7 @@ import hashlib
 import select
 import socket
 import ssl
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -129,14 +128,9 @@ class ConnectProxy(BaseHTTPRequestHandler):
 
 
 @pytest.fixture()
-def connect_proxy():
-    server = ThreadingHTTPServer(('127.0.0.1', 0), ConnectProxy)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def connect_proxy(serve_on_loopback):
     ConnectProxy.tunnels.clear()
-    yield 'http://127.0.0.1:%d' % server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    return serve_on_loopback(ConnectProxy)
 
 
 def test_the_pin_holds_through_a_proxy_tunnel(tls, no_ca_bundle, connect_proxy):
