@@ -36,9 +36,9 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, IncompleteResultError
 from ansible_collections.ionos.activitylog.plugins.module_utils.normalize import entry_id, normalize_entry, source_of
 from ansible_collections.ionos.activitylog.plugins.module_utils.outcomes import (
-    Changed, FirstPage, FurtherPage, LimitProbe, Miscounted, ModeProbe, Outcome, Recount, Refused, Skipped, Split,
+    Changed, FirstPage, FurtherPage, LimitProbe, Miscounted, ModeProbe, Outcome, RangeProbe, Recount, Refused, Skipped, Split,
 )
-from ansible_collections.ionos.activitylog.plugins.module_utils.paging import ASSUMED_RESULT_WINDOW, Paging
+from ansible_collections.ionos.activitylog.plugins.module_utils.paging import ASSUMED_RESULT_WINDOW, MIN_LEARNED_RANGE, Paging
 from ansible_collections.ionos.activitylog.plugins.module_utils.planner import page_plan, range_chunks, split_window
 from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import format_api_time, format_time
 
@@ -228,6 +228,17 @@ class Engine:
             return LimitProbe(piece, False, cause)
         return LimitProbe(piece, True, cause)
 
+    def _probe_range(self, piece: Slice, cause: Refused) -> Outcome:
+        """One hit of the shortest range the run would learn: accepted, the API caps the range; refused, it refuses more."""
+        hour = Slice(piece.contract, piece.start, min(piece.end, piece.start + MIN_LEARNED_RANGE))
+        try:
+            self._get(hour, 0, 1, need_hits=False)
+        except ApiError as error:
+            if error.status != 400:
+                raise
+            return RangeProbe(piece, False, cause)
+        return RangeProbe(piece, True, cause)
+
     def _convert(self, items: list, piece: Slice) -> list:
         """(id, normalized entry, raw source) per hit; the raw source only for format=raw, since it doubles the memory."""
         keep_raw = self.settings.format == 'raw'
@@ -237,7 +248,7 @@ class Engine:
             if source is None:
                 raise ApiError('The API answered contract %d with a hit that has no _source object.' % piece.contract)
             converted.append((entry_id(source), normalize_entry(source, piece.contract), source if keep_raw else None))
-        return converted
+        return _numbered(converted)
 
     # Main-thread side: the state of the run.
 
@@ -312,7 +323,7 @@ class Engine:
             if outcome.limit > self.paging.page_size:
                 return self._restart(piece)  # sent before a smaller page size was learned
             if outcome.limit == 1:
-                return self._range_refused(piece, outcome)
+                return self._range_or_fail(piece, outcome)
             return [(self._probe_limit, piece, outcome)]
         return self._stumbled(outcome, outcome, lambda: self._window_refused(piece, outcome))
 
@@ -380,10 +391,26 @@ class Engine:
     def _on_limit_probe(self, outcome: LimitProbe) -> list:
         piece, cause = outcome.piece, outcome.cause
         if not outcome.accepted:
-            return self._range_refused(piece, cause)
+            return self._range_or_fail(piece, cause)
         if cause.limit <= self.paging.page_size:
             self.paging.page_size_refused(cause.limit, cause.error.detail)
         return self._restart(piece)
+
+    def _range_or_fail(self, piece: Slice, cause: Refused) -> list:
+        """A 400 at offset 0 even for one hit: a range cap if the API takes the shortest range learning would try (asked
+        once a run); otherwise no shorter range helps, and the run fails at once instead of halving its way there."""
+        if self.paging.range_known or piece.end - piece.start <= MIN_LEARNED_RANGE:
+            return self._range_refused(piece, cause)
+        return [(self._probe_range, piece, cause)]
+
+    def _on_range_probe(self, outcome: RangeProbe) -> list:
+        piece, cause = outcome.piece, outcome.cause
+        if not outcome.accepted:
+            raise ApiError('%s (refused for contract %d with limit 1 and a range of %s to %s too, and of one hour from %s)' % (
+                cause.error, piece.contract, format_time(piece.start), format_time(piece.end), format_time(piece.start)),
+                400, cause.error.detail)
+        self.paging.range_known = True
+        return self._range_refused(piece, cause)
 
     def _range_refused(self, piece: Slice, cause: Refused) -> list:
         """A 400 at offset 0 even for one hit: the API caps the date range; read the slice as shorter ranges."""
@@ -402,11 +429,11 @@ class Engine:
 
         Offset paging can skip and repeat entries when the API reorders hits between requests (ties in time) or
         changes the window; one-page reads cannot. Entries without @uuid that are identical in every field are told
-        apart by their occurrence within the read, so real repeats are not merged away. Entries stamped exactly at
+        apart by their occurrence within one page (``_numbered``), so real repeats are not merged away. Entries stamped exactly at
         the slice's end belong to the next slice (an API whose dateEnd is inclusive sends them in both).
         """
         self._reads.pop(piece, None)
-        hits = _numbered(read.hits)
+        hits = read.hits
         distinct = len({ident for ident, _entry, _source in hits})
         if distinct != piece.total and not (atomic and len(hits) == piece.total):
             return self._reread(piece, piece.total)
@@ -462,7 +489,7 @@ class Engine:
     _HANDLERS = {
         Split: _on_split, FirstPage: _on_first_page, FurtherPage: _on_page, Changed: _on_changed, Miscounted: _on_miscounted,
         Refused: _on_refused, Skipped: lambda self, outcome: [], Recount: _on_recount, ModeProbe: _on_mode_probe,
-        LimitProbe: _on_limit_probe,
+        LimitProbe: _on_limit_probe, RangeProbe: _on_range_probe,
     }
 
     def _finish(self) -> None:
@@ -492,7 +519,12 @@ class Engine:
 
 
 def _numbered(hits: list) -> list:
-    """Hits whose hashed ids (entries without @uuid) repeat within one read get ``#2``, ``#3``... appended."""
+    """Hits whose hashed ids (entries without @uuid) repeat within one page get ``#2``, ``#3``... appended.
+
+    Only within one answer: a repeat across pages may be offset paging's doing (hits reordered between requests), and
+    numbered it would pass for another entry; left alone it makes the read's distinct entries fall short of its total,
+    so the slice is read again in parts of one page, where identical entries are told apart.
+    """
     if not any(ident.startswith('sha256:') for ident, _entry, _source in hits):
         return hits
     counts = {}

@@ -83,16 +83,32 @@ def _given(options: dict, spec: dict) -> dict:
     aliases = {alias: name for name, item in spec.items() for alias in item.get('aliases', ())}
     given, seen = {}, {}
     for key, value in options.items():
+        if not isinstance(key, str):
+            raise OptionError('option names are text, not %s' % shown(key))
         if value is None or (isinstance(value, str) and value == ''):
             continue
         name = aliases.get(key, key)
         if name in seen and seen[name] != value:
             raise OptionError('%s is given twice (as %s and as an alias): give it once' % (name, key))
-        kind = spec.get(name, {}).get('type')
-        if kind in ('int', 'float') and isinstance(value, int) and (isinstance(value, bool) or kind == 'float' and abs(value) > sys.float_info.max):
-            raise OptionError('%s must be %s, not %s' % (name, TYPE_WORDS[kind], shown(value)))
+        item = spec.get(name, {})
+        kind, values = item.get('type'), [value]
+        if kind == 'list' and isinstance(value, list):
+            kind, values = item.get('elements'), value
+        if kind in ('int', 'float') and any(_not_a_number_for(kind, number) for number in values):
+            raise OptionError('%s must be %s, not %s' % (name, TYPE_WORDS[kind] if value is values[0] else 'a list of %ss' % TYPE_WORDS[kind][2:],
+                                                         shown(value)))
         seen[name] = given[key] = value
     return given
+
+
+def _not_a_number_for(kind: str, value) -> bool:
+    """True and false (the validator takes them for 1 and 0), a float that is infinite or NaN for a whole number, an
+    integer too large for a float (on both the validator fails with OverflowError)."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, float):
+        return kind == 'int' and not math.isfinite(value)
+    return kind == 'float' and isinstance(value, int) and abs(value) > sys.float_info.max
 
 
 def _readable(message: str, given: dict) -> str:

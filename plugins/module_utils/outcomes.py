@@ -77,3 +77,9 @@ class LimitProbe(Outcome):
     """Whether the slice's range is ``accepted`` with a limit of one after ``cause`` (a 400 at offset 0)."""
 
     fields = ('accepted', 'cause')
+
+
+class RangeProbe(Outcome):
+    """Whether one hit of the shortest range the run would learn is ``accepted`` after ``cause`` (a 400 even for one hit)."""
+
+    fields = ('accepted', 'cause')

@@ -49,6 +49,7 @@ class Paging:
         self.window_learned = False
         self.window_met = False
         self.max_range = max_range
+        self.range_known = False  # the API took one hit of the shortest range learning would try: it caps ranges
         self.reached = 0  # the deepest offset + limit the API has answered
 
     @property

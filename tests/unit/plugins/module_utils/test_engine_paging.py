@@ -149,6 +149,24 @@ def test_a_reseller_sub_contract_is_read_with_the_contract_header(start_emulator
     assert result['returned'] == 900 and len(result['contracts']) == 3
 
 
+def test_entries_without_uuid_reordered_between_pages_are_each_returned_once(start_emulator):
+    """Offset paging repeats and skips entries the API reorders; without @uuid a repeat must not pass for another entry."""
+    emulator = start_emulator('--contracts', '1', '--entries', '3000', '--days', '3', '--until', UNTIL, '--variant', 'no-uuid',
+                              '--order', 'shuffled')
+    result = read(emulator.url, start='2026-10-29T00:00:00Z', format='raw', page_size=200)
+    sources = [json.dumps(source, sort_keys=True) for source in result['activities']]
+    assert len(sources) == len(set(sources)) == result['total'] == 3000
+
+
+def test_a_400_for_any_range_fails_after_one_probe_of_the_shortest(start_emulator):
+    """Learning would halve a refused range down to an hour, two requests per part and level: one hour is asked first."""
+    emulator = start_emulator('--contracts', '1', '--entries', '300', '--days', '30', '--until', UNTIL, '--max-range-days', '0.02')
+    with pytest.raises(ApiError) as caught:
+        read(emulator.url, start='2026-08-01T00:00:00Z')
+    assert 'and of one hour from 2026-08-01T00:00:00.000Z)' in str(caught.value)
+    assert emulator.stats()['requests'] <= 3 * 2  # a first page, a limit of one, one hour, for each of the two ranges
+
+
 def test_a_400_that_no_learning_explains_fails_clearly(start_emulator):
     emulator = start_emulator('--contracts', '1', '--entries', '300', '--days', '5', '--until', UNTIL, '--max-range-days', '0.01')
     with pytest.raises(ApiError) as caught:

@@ -46,6 +46,10 @@ def test_defaults_read_the_last_day():
     ({'contract_numbers': []}, 'contract_numbers is empty'),
     ({'format': 'xml'}, "format must be one of normalized, raw, not 'xml'"),
     ({'page_size': True}, 'page_size must be a whole number, not True'),
+    ({'page_size': float('inf')}, 'page_size must be a whole number, not inf'),
+    ({'max_items': float('-inf')}, 'max_items must be a whole number, not -inf'),
+    ({'contract_numbers': [True]}, 'contract_numbers must be a list of whole numbers, not [True]'),
+    ({'contract_numbers': [float('nan')]}, 'contract_numbers must be a list of whole numbers, not [nan]'),
     ({'timeout': 10 ** 400}, 'timeout must be a number, not an integer of about 400 digits'),
     ({'contracts': [1], 'contract_numbers': [2]}, 'contract_numbers is given twice (as contract_numbers and as an alias)'),
     ({'filter': {'username': 'x'}}, 'unsupported option filter; the options are: api_url, ca_path,'),
@@ -71,6 +75,11 @@ def test_invalid_options_are_named(options, message):
     with pytest.raises(OptionError) as caught:
         settings(**options)
     assert message in str(caught.value)
+
+
+def test_option_names_that_are_not_text_are_refused():
+    with pytest.raises(OptionError, match='option names are text, not 1'):
+        settings_from_options({1: 2, 'token': 'x'}, NOW)
 
 
 def test_credentials_lose_the_line_break_a_file_leaves():
