@@ -156,12 +156,12 @@ def test_an_inclusive_date_end_leaves_the_entry_at_a_poll_end_to_a_later_poll(so
 
 
 def test_all_of_them_at_once_under_faults(source, start_emulator, monkeypatch):
-    """Two contracts (the second needs X-Contract-Number), 3,000 entries each, concurrency 4: the injected 503s ask
-    for a second's pause (Retry-After: 1), so 12,000 entries here would take some 15 s instead of 5."""
-    emulator, start = _history(start_emulator, 2, 3000, *ALL_FLAGS)
+    """Two contracts (the second needs X-Contract-Number), 6,000 entries each, concurrency 4: the injected 503s ask
+    for a second's pause (Retry-After: 1), so this one takes some 15 s."""
+    emulator, start = _history(start_emulator, 2, 6000, *ALL_FLAGS)
     polls = _watch_polls(source, monkeypatch, emulator, end_at_newest=True)
-    run, history, expected = run_scenario(_scenario(source, emulator, 2, start, ends_at_newest=True, first_poll=14, concurrency=4), timeout=28)
-    assert history > 5000
+    run, history, expected = run_scenario(_scenario(source, emulator, 2, start, ends_at_newest=True, first_poll=40, concurrency=4), timeout=60)
+    assert history > 10000
     first = polls[0][1]
     assert (first['page_size'], first['paging']) == (40, 'page') and first['result_window'] <= 1500 and first['retries'] > 0, first
     assert {event['contract_number'] for event in run.events} == set(CONTRACTS)
