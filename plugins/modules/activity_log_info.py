@@ -221,7 +221,8 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.options import A
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     try:
-        result, failure = fetch_activity(module.params), None
+        # Only the option names: module.params also holds each alias given, with the value as written.
+        result, failure = fetch_activity({name: module.params[name] for name in ARGUMENT_SPEC}), None
     except ActivityLogError as error:
         result, failure = None, str(error)
     if failure:  # outside the handler: a handled error is a message, not a traceback (-vvv) of our frames
