@@ -9,7 +9,7 @@ Shared rules, used by the reports and the compliance policies alike:
 * ``is_write``: the entry's HTTP method is POST, PUT, PATCH or DELETE (any case), OR one of its resource actions
   is a write: any code whose last dotted part does NOT begin with a reading verb of READ_VERBS (get, list, view,
   ...; case-insensitive, followed by nothing or by a character that is not a lowercase letter). Fail closed:
-  ``vr.server.create``, ``vr.server.restart`` and an unknown ``vr.nic.address`` are writes; ``vr.server.get``,
+  ``vr.server.create``, ``vr.server.restart``, an unknown ``vr.nic.address`` and an empty or blank code are writes; ``vr.server.get``,
   ``vr.datacenter.view`` and ``vr.server.listNics`` are not.
 * ``is_error`` (defined once, in module_utils/filters.py, for the module's ``errors_only`` filter): the entry has an
   ``error``, OR its ``status`` is FAILED, OR its ``event_type`` is Error (both case-insensitive).
@@ -37,10 +37,11 @@ def is_write_action(code) -> bool:
     """Whether one dotted resource action code (``vr.server.delete``) may change something (see the module doc).
 
     Fail closed: a code counts as a write unless its verb is a known reading one, so an action code this
-    collection has never seen (``vr.server.restart``, ``k8s.cluster.resize``) is judged, not waved through.
+    collection has never seen (``vr.server.restart``, ``k8s.cluster.resize``), an empty or blank one (``""``,
+    ``" "``) and one that is not text are judged, not waved through.
     """
     if not isinstance(code, str) or not code.strip():
-        return False
+        return True  # an empty, blank or non-text code names no reading verb: fail closed
     return _READ_ACTION.match(code.strip().rpartition('.')[2]) is None
 
 

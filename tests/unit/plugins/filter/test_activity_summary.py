@@ -30,6 +30,12 @@ def test_returns_the_summary():
     assert plugin.activity_summary(ENTRIES)['writes_by_resource_type'] == {'datacenter': 3}
 
 
+@pytest.mark.parametrize('code', ['', ' ', 'vr.server.'])
+def test_a_resource_action_without_a_verb_counts_as_a_write(code):
+    entry = dict(ENTRIES[0], action=None, resources=[{'type': 'server', 'id': 's', 'actions': [code]}])
+    assert plugin.activity_summary([entry])['writes_by_resource_type'] == {'server': 1}
+
+
 def test_top():
     summary = plugin.activity_summary(ENTRIES, top=1)
     assert summary['by_user'] == {'a@example.com': 2}

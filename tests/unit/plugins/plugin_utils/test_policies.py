@@ -43,6 +43,12 @@ def test_a_writing_resource_action_is_a_write_without_a_method():
     assert judge('allowed_users', ['nobody'], [deletion])['offending'] == [deletion]
 
 
+@pytest.mark.parametrize('code', ['', ' ', 'vr.server.'])
+def test_a_resource_action_without_a_verb_is_a_write(code):
+    unnamed = entry(action=None, resources=[resource('server', actions=[code])])
+    assert judge('allowed_users', ['nobody'], [unnamed])['offending'] == [unnamed]
+
+
 def test_a_failed_write_attempt_still_counts():
     attempt = failed(action='DELETE', username='mallory@evil.test', event_type='Error')
     assert judge('allowed_users', ['*@example.com'], [attempt])['offending'] == [attempt]

@@ -151,7 +151,9 @@ def test_reading_methods(method):
     'vr.server.stop', 'vr.server.reboot', 'sec.user.SET', 'delete',
     # fail closed: codes that are not known reading ones count as writes
     'vr.server.restart', 'k8s.cluster.resize', 'vr.server.clone', 'sec.token.generate', 'vr.nic.address', 'vr.server.settings',
-    'vr.server.getaway', 'vr.server',
+    'vr.server.getaway', 'vr.server', 'vr.server.',
+    # fail closed: a code that names no verb at all is no reading one either
+    '', '   ', None, 42,
 ])
 def test_write_actions(code):
     assert is_write_action(code)
@@ -159,7 +161,7 @@ def test_write_actions(code):
 
 @pytest.mark.parametrize('code', [
     'vr.server.get', 'vr.server.list', 'vr.server.listNics', 'vr.datacenter.view', 'vr.server.GET', 'sec.user.describe',
-    'dcd.activitylog.export', '', '   ', None, 42,
+    'dcd.activitylog.export',
 ])
 def test_reading_actions(code):
     assert not is_write_action(code)
