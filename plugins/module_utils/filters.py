@@ -11,12 +11,21 @@ Semantics, all of them pinned by the unit tests:
   every string key: the API mixes ``Error``/``ERROR``-style spellings, and HTTP methods are case-insensitive.
   A value may be a string or an integer (YAML reads ``resource_id: 12345`` as one); it is stripped of
   surrounding whitespace, and an empty value or an empty list is an error rather than a silent no-op.
-* ``exclude_event_type`` drops the entries whose ``event_type`` matches (an entry without one is kept).
 * ``resource_type``, ``resource_id`` and ``resource_action`` look at the entry's resources: the entry matches
   when ONE resource satisfies all the given resource keys at once (``resource_action`` then matching any action
   of that resource), so ``resource_type: server`` with ``resource_action: '*.delete'`` means a server deletion.
 * ``source_ip`` takes IPv4/IPv6 addresses and CIDR ranges (no globs); an entry whose ``source_ip`` is missing
   or not an address never matches. IPv4-mapped IPv6 addresses (``::ffff:10.0.0.1``) match IPv4 ranges.
+* Every key but ``errors_only`` has an ``exclude_`` twin (EXCLUDABLE_KEYS: ``exclude_username``,
+  ``exclude_event_type``, ...) that takes the same values, parsed the same way, and drops exactly the entries that
+  the key alone would keep; so an entry without the field (or, for ``exclude_source_ip``, without an address) is
+  kept. A key and its twin may be given together: an entry must match the key and not its twin
+  (``event_type: 'Request*'`` with ``exclude_event_type: RequestStatusUpdate``).
+* The ``exclude_resource_*`` keys are one check, as the resource keys are: they drop the entry when ONE of its
+  resources satisfies all of them at once, so ``exclude_resource_type: server`` alone drops every entry with a
+  server among its resources, and with ``exclude_resource_action: '*.delete'`` only the server deletions. They
+  are independent of the resource keys: ``resource_type: server`` with ``exclude_resource_action: '*.delete'``
+  keeps the entries with a server resource and no deleted resource at all.
 * ``errors_only: true`` keeps the entries with a non-null ``error``, OR ``status`` FAILED, OR ``event_type``
   Error (both case-insensitive); ``false`` does not filter.
 * A field that is missing (None) never matches a pattern.
@@ -37,15 +46,24 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.option_values im
 )
 
 FILTER_KEYS = (
-    'username', 'event_type', 'exclude_event_type', 'action', 'resource_type', 'resource_id', 'resource_action',
-    'source_ip', 'source_service', 'status', 'errors_only',
+    'username', 'exclude_username', 'event_type', 'exclude_event_type', 'action', 'exclude_action',
+    'resource_type', 'exclude_resource_type', 'resource_id', 'exclude_resource_id', 'resource_action', 'exclude_resource_action',
+    'source_ip', 'exclude_source_ip', 'source_service', 'exclude_source_service', 'status', 'exclude_status', 'errors_only',
 )
 SCALAR_KEYS = ('username', 'event_type', 'action', 'source_service', 'status')
+# The compliance policies select with these three keys only; the exclude_resource_* keys are not among them.
 RESOURCE_KEYS = ('resource_type', 'resource_id', 'resource_action')
 RESOURCE_FIELDS = (('resource_type', 'type'), ('resource_id', 'id'))
-EXAMPLES = {'username': 'alice@example.com', 'event_type': 'GenerateToken', 'exclude_event_type': "'Request*'", 'action': 'DELETE',
-            'resource_type': 'server', 'resource_id': "'15f67991-*'", 'resource_action': "'*.delete'", 'source_ip': '10.0.0.0/8',
-            'source_service': 'DCD', 'status': 'FAILED'}
+EXCLUDE = 'exclude_'
+# The keys with an exclude_ twin: all but errors_only.
+EXCLUDABLE_KEYS = ('username', 'event_type', 'action', 'resource_type', 'resource_id', 'resource_action', 'source_ip',
+                   'source_service', 'status')
+EXAMPLES = {'username': 'alice@example.com', 'exclude_username': "'ci-*@example.com'",
+            'event_type': 'GenerateToken', 'exclude_event_type': "'Request*'", 'action': 'DELETE', 'exclude_action': 'GET',
+            'resource_type': 'server', 'exclude_resource_type': 'user', 'resource_id': "'15f67991-*'", 'exclude_resource_id': "'15f67991-*'",
+            'resource_action': "'*.delete'", 'exclude_resource_action': "'*.update'", 'source_ip': '10.0.0.0/8',
+            'exclude_source_ip': '10.0.0.0/8', 'source_service': 'DCD', 'exclude_source_service': 'DCD', 'status': 'FAILED',
+            'exclude_status': 'DONE'}
 FILTERS_EXAMPLE = '{username: alice@example.com, errors_only: true}'
 IP_CACHE_LIMIT = 65536
 _UNSEEN = object()
@@ -101,8 +119,9 @@ class EntryFilter:
         values = {key: strings('%s.%s' % (path, key), value, EXAMPLES[key], error, integers=integers, optional=optional)
                   for key, value in given.items() if key != 'errors_only' and value is not None}
         checks = _scalar_checks(values) + _resource_checks(values)
-        if 'source_ip' in values:
-            checks.append(_source_ip_check(networks(path + '.source_ip', given['source_ip'], error, integers=integers)))
+        for key, keep in (('source_ip', True), (EXCLUDE + 'source_ip', False)):
+            if key in values:
+                checks.append(_source_ip_check(networks('%s.%s' % (path, key), given[key], error, integers=integers), keep))
         if boolean(path + '.errors_only', given.get('errors_only'), error):
             checks.append(is_error)
             values['errors_only'] = True
@@ -123,8 +142,8 @@ def _scalar_checks(values: dict) -> list:
     for key in SCALAR_KEYS:
         if key in values:
             checks.append(_field_check(key, compile_values(values[key])))
-    if 'exclude_event_type' in values:
-        checks.append(_exclude_check(compile_values(values['exclude_event_type'])))
+        if EXCLUDE + key in values:
+            checks.append(_exclude_check(key, compile_values(values[EXCLUDE + key])))
     return checks
 
 
@@ -134,18 +153,29 @@ def _field_check(field: str, pattern):
     return check
 
 
-def _exclude_check(pattern):
+def _exclude_check(field: str, pattern):
     def check(entry: dict) -> bool:
-        return not pattern(entry.get('event_type'))
+        return not pattern(entry.get(field))
     return check
 
 
 def _resource_checks(values: dict) -> list:
-    """One check that wants a single resource to satisfy every given resource key."""
-    wanted = [(field, compile_values(values[key])) for key, field in RESOURCE_FIELDS if key in values]
-    action = compile_values(values['resource_action']) if 'resource_action' in values else None
+    """One check that wants a single resource to satisfy every given resource key, one that drops the entries with a
+    single resource that satisfies every given exclude_resource_* key."""
+    checks = []
+    for prefix, keep in (('', True), (EXCLUDE, False)):
+        resource_matches = _resource_predicate(values, prefix)
+        if resource_matches is not None:
+            checks.append(_resources_check(resource_matches, keep))
+    return checks
+
+
+def _resource_predicate(values: dict, prefix: str):
+    """Whether a resource satisfies every resource key given with ``prefix``; None when none is given."""
+    wanted = [(field, compile_values(values[prefix + key])) for key, field in RESOURCE_FIELDS if prefix + key in values]
+    action = compile_values(values[prefix + 'resource_action']) if prefix + 'resource_action' in values else None
     if not wanted and action is None:
-        return []
+        return None
 
     def resource_matches(resource) -> bool:
         if not isinstance(resource, dict):
@@ -154,10 +184,17 @@ def _resource_checks(values: dict) -> list:
             if not pattern(resource.get(field)):
                 return False
         return action is None or _any_item(resource.get('actions'), action)
+    return resource_matches
 
-    def check(entry: dict) -> bool:
-        return _any_item(entry.get('resources'), resource_matches)
-    return [check]
+
+def _resources_check(resource_matches, keep: bool):
+    if keep:
+        def check(entry: dict) -> bool:
+            return _any_item(entry.get('resources'), resource_matches)
+    else:
+        def check(entry: dict) -> bool:
+            return not _any_item(entry.get('resources'), resource_matches)
+    return check
 
 
 def _any_item(items, predicate) -> bool:
@@ -169,11 +206,15 @@ def _any_item(items, predicate) -> bool:
     return False
 
 
-def _source_ip_check(allowed: tuple):
-    inside = AddressCheck(allowed).inside
-
-    def check(entry: dict) -> bool:
-        return inside(entry.get('source_ip')) is True
+def _source_ip_check(ranges: tuple, keep: bool):
+    """Keep the entries whose address is in ``ranges`` or, for exclude_source_ip, all the others (no address included)."""
+    inside = AddressCheck(ranges).inside
+    if keep:
+        def check(entry: dict) -> bool:
+            return inside(entry.get('source_ip')) is True
+    else:
+        def check(entry: dict) -> bool:
+            return inside(entry.get('source_ip')) is not True
     return check
 
 

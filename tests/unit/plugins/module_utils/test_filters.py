@@ -9,10 +9,12 @@ import fnmatch
 import re
 
 import pytest
+import yaml
 
+from ansible_collections.ionos.activitylog.plugins.doc_fragments.activity_log import ModuleDocFragment
 from ansible_collections.ionos.activitylog.plugins.module_utils import filters as filters_module
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError
-from ansible_collections.ionos.activitylog.plugins.module_utils.filters import FILTER_KEYS, EntryFilter
+from ansible_collections.ionos.activitylog.plugins.module_utils.filters import EXCLUDABLE_KEYS, FILTER_KEYS, EntryFilter
 
 
 def entry(**fields) -> dict:
@@ -36,8 +38,27 @@ SERVER_DELETE = entry(resources=[resource('datacenter', 'dc-1', ['vr.datacenter.
 
 
 def test_filter_keys_are_the_documented_ones():
-    assert FILTER_KEYS == ('username', 'event_type', 'exclude_event_type', 'action', 'resource_type', 'resource_id',
-                           'resource_action', 'source_ip', 'source_service', 'status', 'errors_only')
+    assert FILTER_KEYS == ('username', 'exclude_username', 'event_type', 'exclude_event_type', 'action', 'exclude_action',
+                           'resource_type', 'exclude_resource_type', 'resource_id', 'exclude_resource_id', 'resource_action',
+                           'exclude_resource_action', 'source_ip', 'exclude_source_ip', 'source_service', 'exclude_source_service',
+                           'status', 'exclude_status', 'errors_only')
+
+
+def test_every_key_but_errors_only_has_an_exclude_twin_right_after_it():
+    assert EXCLUDABLE_KEYS == tuple(key for key in FILTER_KEYS if key != 'errors_only' and not key.startswith('exclude_'))
+    for key in EXCLUDABLE_KEYS:
+        assert FILTER_KEYS[FILTER_KEYS.index(key) + 1] == 'exclude_' + key
+    assert set(FILTER_KEYS) == set(EXCLUDABLE_KEYS) | {'exclude_' + key for key in EXCLUDABLE_KEYS} | {'errors_only'}
+    assert set(filters_module.EXAMPLES) == set(FILTER_KEYS) - {'errors_only'}
+
+
+def test_the_option_documentation_names_every_key_and_no_other():
+    text = ' '.join(yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']['filters']['description'])
+    assert set(re.findall(r'V\(([a-z_]+)(?:=[^)]*)?\)', text)) == set(FILTER_KEYS)
+
+
+def test_the_resource_keys_of_the_policies_stay_the_three_include_keys():
+    assert filters_module.RESOURCE_KEYS == ('resource_type', 'resource_id', 'resource_action')
 
 
 @pytest.mark.parametrize('filters', [None, {}])
@@ -74,7 +95,7 @@ def test_an_unknown_key_lists_the_valid_keys_and_suggests_one():
 def test_an_unknown_key_without_a_close_one():
     with pytest.raises(OptionError) as caught:
         EntryFilter.from_option({'colour': 'blue'})
-    assert "unknown key 'colour'; the valid keys are: username, event_type" in str(caught.value)
+    assert "unknown key 'colour'; the valid keys are: username, exclude_username, event_type" in str(caught.value)
 
 
 def test_a_non_string_key_is_unknown():
@@ -209,6 +230,105 @@ def test_event_type_and_exclude_together():
     assert not rule.matches(entry(event_type='Provision'))
 
 
+@pytest.mark.parametrize('key', ['username', 'event_type', 'action', 'source_service', 'status'])
+def test_each_scalar_exclude_key_drops_matches_and_keeps_entries_without_the_field(key):
+    rule = EntryFilter.from_option({'exclude_' + key: ['Alpha', 'be*']})
+    assert not rule.matches(entry(**{key: 'Alpha'}))
+    assert not rule.matches(entry(**{key: 'ALPHA'}))
+    assert not rule.matches(entry(**{key: 'Beta'}))
+    assert rule.matches(entry(**{key: 'AlphaBeta'}))
+    assert rule.matches(entry(**{key: 'gamma'}))
+    assert rule.matches(entry(**{key: None}))
+    assert rule.matches({key: 5})
+    assert rule.matches({})
+
+
+def test_exclude_username_drops_the_users_given():
+    rule = EntryFilter.from_option({'exclude_username': ['ci-*@example.com', 'monitoring@example.com']})
+    assert not rule.matches(entry(username='CI-deploy@example.com'))
+    assert not rule.matches(entry(username='monitoring@example.com'))
+    assert rule.matches(entry(username='alice@example.com'))
+    assert rule.matches(entry(username='ci-deploy@example.com.evil'))
+    assert rule.matches(entry(username=None))
+
+
+def test_username_and_exclude_username_together_keep_the_allowed_list_but_the_excluded():
+    rule = EntryFilter.from_option({'username': '*@example.com', 'exclude_username': 'ci-*'})
+    assert rule.matches(entry(username='alice@example.com'))
+    assert not rule.matches(entry(username='ci-bot@example.com'))
+    assert not rule.matches(entry(username='alice@other.com'))
+    assert not rule.matches(entry(username=None))
+
+
+@pytest.mark.parametrize('key, value', [('exclude_username', []), ('exclude_status', ''), ('exclude_action', [' ']),
+                                        ('exclude_resource_type', {'a': 1}), ('exclude_source_ip', '10.0.*')])
+def test_exclude_values_are_validated_like_their_keys(key, value):
+    with pytest.raises(OptionError, match=r'^filters\.%s' % key):
+        EntryFilter.from_option({key: value})
+
+
+def test_an_unknown_exclude_key_is_refused_with_a_suggestion():
+    with pytest.raises(OptionError, match="unknown key 'exclude_errors_only'"):
+        EntryFilter.from_option({'exclude_errors_only': True})
+    with pytest.raises(OptionError, match="did you mean 'exclude_username'"):
+        EntryFilter.from_option({'exclude_usernme': 'alice'})
+
+
+def test_exclude_resource_type_drops_an_entry_when_any_resource_matches():
+    assert not keeps({'exclude_resource_type': 'server'}, SERVER_DELETE)
+    assert not keeps({'exclude_resource_type': 'DATACENTER'}, SERVER_DELETE)
+    assert keeps({'exclude_resource_type': ['volume', 'nic*']}, SERVER_DELETE)
+    assert keeps({'exclude_resource_type': '*'}, entry(resources=[]))
+    assert keeps({'exclude_resource_type': '*'}, entry(resources=None))
+
+
+def test_exclude_resource_id_and_action_look_at_every_resource():
+    assert not keeps({'exclude_resource_id': 'srv-*'}, SERVER_DELETE)
+    assert keeps({'exclude_resource_id': 'srv-2'}, SERVER_DELETE)
+    assert not keeps({'exclude_resource_action': '*.delete'}, SERVER_DELETE)
+    assert not keeps({'exclude_resource_action': 'vr.datacenter.*'}, SERVER_DELETE)
+    assert keeps({'exclude_resource_action': '*.create'}, SERVER_DELETE)
+
+
+def test_exclude_resource_keys_drop_only_when_one_and_the_same_resource_matches_them_all():
+    assert not keeps({'exclude_resource_type': 'server', 'exclude_resource_action': '*.delete'}, SERVER_DELETE)
+    assert keeps({'exclude_resource_type': 'datacenter', 'exclude_resource_action': '*.delete'}, SERVER_DELETE)
+    assert keeps({'exclude_resource_type': 'datacenter', 'exclude_resource_id': 'srv-1'}, SERVER_DELETE)
+    assert not keeps({'exclude_resource_type': 'datacenter', 'exclude_resource_id': 'dc-1'}, SERVER_DELETE)
+
+
+def test_resource_keys_and_their_exclude_twins_are_separate_checks():
+    assert not keeps({'resource_type': 'datacenter', 'exclude_resource_action': '*.delete'}, SERVER_DELETE)
+    assert keeps({'resource_type': 'datacenter', 'exclude_resource_action': '*.create'}, SERVER_DELETE)
+    assert not keeps({'resource_type': 'server', 'exclude_resource_type': 'datacenter'}, SERVER_DELETE)
+    assert keeps({'resource_type': 'server', 'exclude_resource_type': 'volume'}, SERVER_DELETE)
+
+
+@pytest.mark.parametrize('address, expected', [('10.1.2.3', False), ('::ffff:10.0.0.1', False), ('192.0.2.1', True), ('2001:db8::1', True),
+                                               ('unknown', True), ('', True), (None, True)])
+def test_exclude_source_ip_drops_the_addresses_in_the_ranges(address, expected):
+    assert keeps({'exclude_source_ip': ['10.0.0.0/8']}, entry(source_ip=address)) is expected
+
+
+def test_source_ip_and_exclude_source_ip_together():
+    rule = EntryFilter.from_option({'source_ip': '10.0.0.0/8', 'exclude_source_ip': ['10.9.0.0/16', '10.0.0.1']})
+    assert rule.matches(entry(source_ip='10.1.2.3'))
+    assert not rule.matches(entry(source_ip='10.9.8.7'))
+    assert not rule.matches(entry(source_ip='10.0.0.1'))
+    assert not rule.matches(entry(source_ip='192.0.2.1'))
+    assert not rule.matches(entry(source_ip=None))
+
+
+@pytest.mark.parametrize('key, value, item', [
+    ('username', 'alice', entry(username='ALICE')), ('status', 'fail*', entry(status='FAILED')), ('resource_type', 'server', SERVER_DELETE),
+    ('resource_action', '*.delete', SERVER_DELETE), ('source_ip', '10.0.0.0/8', entry(source_ip='10.0.0.1')),
+    ('username', 'alice', entry(username='bob')), ('status', 'x', entry()), ('resource_id', 'nope', SERVER_DELETE),
+    ('source_ip', '10.0.0.0/8', entry(source_ip='garbage')),
+])
+def test_an_exclude_key_is_the_negation_of_its_key(key, value, item):
+    assert keeps({'exclude_' + key: value}, item) is not keeps({key: value}, item)
+
+
 def test_resource_type_matches_any_resource():
     assert keeps({'resource_type': 'server'}, SERVER_DELETE)
     assert keeps({'resource_type': 'DATACENTER'}, SERVER_DELETE)
@@ -316,16 +436,24 @@ def test_keys_are_anded_and_values_ored():
 
 def test_every_key_at_once():
     rule = EntryFilter.from_option({
-        'username': '*@example.com', 'event_type': ['Request*', 'Error'], 'exclude_event_type': 'RequestAccepted', 'action': 'delete',
-        'resource_type': 'server', 'resource_id': 'srv-*', 'resource_action': '*.delete', 'source_ip': ['10.0.0.0/8', '2001:db8::/32'],
-        'source_service': 'public_rest*', 'status': 'failed', 'errors_only': True,
+        'username': '*@example.com', 'exclude_username': 'ci-*', 'event_type': ['Request*', 'Error'], 'exclude_event_type': 'RequestAccepted',
+        'action': 'delete', 'exclude_action': 'get', 'resource_type': 'server', 'exclude_resource_type': 'volume', 'resource_id': 'srv-*',
+        'exclude_resource_id': 'srv-9', 'resource_action': '*.delete', 'exclude_resource_action': '*.create',
+        'source_ip': ['10.0.0.0/8', '2001:db8::/32'], 'exclude_source_ip': '10.0.0.0/16', 'source_service': 'public_rest*',
+        'exclude_source_service': 'public_rest_v5', 'status': 'failed', 'exclude_status': 'done', 'errors_only': True,
     })
     hit = entry(username='ops@example.com', event_type='RequestStatusUpdate', action='DELETE', source_ip='10.9.8.7',
                 source_service='PUBLIC_REST_V6', status='FAILED', resources=SERVER_DELETE['resources'])
     assert rule.matches(hit)
-    for field, value in (('username', 'ops@other.com'), ('event_type', 'RequestAccepted'), ('event_type', 'Provision'), ('action', 'GET'),
-                         ('source_ip', '192.0.2.1'), ('source_service', 'DCD'), ('status', 'DONE'), ('resources', [resource('server', 'x-1')])):
-        assert not rule.matches(dict(hit, **{field: value})), field
+    for field, value in (('username', 'ops@other.com'), ('username', 'ci-bot@example.com'), ('event_type', 'RequestAccepted'),
+                         ('event_type', 'Provision'), ('action', 'GET'), ('source_ip', '192.0.2.1'), ('source_ip', '10.0.1.1'),
+                         ('source_service', 'DCD'), ('source_service', 'PUBLIC_REST_V5'), ('status', 'DONE'),
+                         ('resources', [resource('server', 'x-1')]),
+                         ('resources', SERVER_DELETE['resources'] + [resource('volume', 'srv-9', ['vr.volume.create'])])):
+        assert not rule.matches(dict(hit, **{field: value})), (field, value)
+    # The exclude_resource_* keys drop an entry only when one resource matches them all.
+    for extra in (resource('volume', 'v'), resource('nic', 'srv-9', ['vr.nic.create']), resource('volume', 'srv-9', ['vr.volume.delete'])):
+        assert rule.matches(dict(hit, resources=SERVER_DELETE['resources'] + [extra])), extra
     assert not rule.matches('not an entry')
 
 

@@ -22,8 +22,10 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.filters import F
 from ansible_collections.ionos.activitylog.tests.unit.plugins.hypothesis_profiles import examples
 
 
-PATTERN_KEYS = ('username', 'event_type', 'exclude_event_type', 'action', 'resource_type', 'resource_id', 'resource_action',
-                'source_service', 'status')
+INCLUDE_PATTERN_KEYS = ('username', 'event_type', 'action', 'resource_type', 'resource_id', 'resource_action', 'source_service', 'status')
+PATTERN_KEYS = INCLUDE_PATTERN_KEYS + tuple('exclude_' + key for key in INCLUDE_PATTERN_KEYS)
+ADDRESS_KEYS = ('source_ip', 'exclude_source_ip')
+RESOURCE_KEYS = ('resource_type', 'resource_id', 'resource_action')
 SCALAR_FIELDS = ('username', 'event_type', 'action', 'source_service', 'status')
 ENTRY_FIELDS = ('id', 'time', 'contract_number', 'username', 'source_ip', 'source_service', 'event_type', 'status', 'action',
                 'uri', 'message', 'request_id', 'resources', 'error')
@@ -68,11 +70,12 @@ def booleans_as_written():
 
 valid_filters = st.fixed_dictionaries({}, optional=dict(
     [(key, st.one_of(st.none(), one_or_list(patterns))) for key in PATTERN_KEYS]
-    + [('source_ip', one_or_list(networks)), ('errors_only', booleans_as_written())]))
+    + [(key, one_or_list(networks)) for key in ADDRESS_KEYS] + [('errors_only', booleans_as_written())]))
 
 # Keys that are AND'ed as separate checks (the resource keys are not: one resource must satisfy them all).
 anded_filters = st.fixed_dictionaries({}, optional=dict(
-    [(key, one_or_list(patterns)) for key in SCALAR_FIELDS] + [('source_ip', one_or_list(networks)), ('errors_only', booleans_as_written())]))
+    [(key, one_or_list(patterns)) for field in SCALAR_FIELDS for key in (field, 'exclude_' + field)]
+    + [(key, one_or_list(networks)) for key in ADDRESS_KEYS] + [('errors_only', booleans_as_written())]))
 
 hostile_values = st.one_of(json_values, st.just([]), st.sampled_from(['', '   ', '\n']), st.floats(), st.integers(-2 ** 70, 2 ** 70))
 hostile_filters = st.one_of(
@@ -115,14 +118,14 @@ def filters_from_entries(draw):
     resource = resource if isinstance(resource, dict) else {}
     actions = resource.get('actions') if isinstance(resource.get('actions'), list) and resource.get('actions') else [None]
     fields = dict((field, item.get(field)) for field in SCALAR_FIELDS)
-    fields.update(exclude_event_type=item.get('event_type'), resource_type=resource.get('type'), resource_id=resource.get('id'),
-                  resource_action=draw(st.sampled_from(actions)))
+    fields.update(resource_type=resource.get('type'), resource_id=resource.get('id'), resource_action=draw(st.sampled_from(actions)))
+    fields.update([('exclude_' + key, value) for key, value in fields.items()])
     filters = {}
-    for key in draw(st.sets(st.sampled_from(PATTERN_KEYS + ('source_ip', 'errors_only')), min_size=1, max_size=4)):
+    for key in draw(st.sets(st.sampled_from(PATTERN_KEYS + ADDRESS_KEYS + ('errors_only',)), min_size=1, max_size=4)):
         value = fields.get(key)
         if key == 'errors_only':
             filters[key] = draw(booleans_as_written())
-        elif key == 'source_ip':
+        elif key in ADDRESS_KEYS:
             filters[key] = draw(networks) if not in_networks(item.get('source_ip'), ['::/0', '0.0.0.0/0']) else networks_text(
                 item['source_ip'].strip(), draw(st.integers(0, 128)))
         elif isinstance(value, str) and value.strip():
@@ -160,16 +163,17 @@ def reported_error(entry: dict) -> bool:
         isinstance(event_type, str) and event_type.lower() == 'error')
 
 
-def resource_passes(resource, given: dict) -> bool:
+def resource_passes(resource, given: dict, prefix: str = '') -> bool:
+    """Whether the resource satisfies every resource key given with ``prefix`` (``''`` or ``'exclude_'``)."""
     if not isinstance(resource, dict):
         return False
     for key, field in (('resource_type', 'type'), ('resource_id', 'id')):
-        if key in given and not any_matches(given[key], resource.get(field)):
+        if prefix + key in given and not any_matches(given[prefix + key], resource.get(field)):
             return False
-    if 'resource_action' not in given:
+    if prefix + 'resource_action' not in given:
         return True
     actions = resource.get('actions')
-    return isinstance(actions, list) and any(any_matches(given['resource_action'], action) for action in actions)
+    return isinstance(actions, list) and any(any_matches(given[prefix + 'resource_action'], action) for action in actions)
 
 
 def oracle(filters: dict, entry) -> bool:
@@ -179,13 +183,16 @@ def oracle(filters: dict, entry) -> bool:
     if not isinstance(entry, dict):
         return not given and not errors_only
     checks = [any_matches(given[field], entry.get(field)) for field in SCALAR_FIELDS if field in given]
-    if 'exclude_event_type' in given:
-        checks.append(not any_matches(given['exclude_event_type'], entry.get('event_type')))
-    if given.keys() & {'resource_type', 'resource_id', 'resource_action'}:
-        resources = entry.get('resources')
+    checks += [not any_matches(given['exclude_' + field], entry.get(field)) for field in SCALAR_FIELDS if 'exclude_' + field in given]
+    resources = entry.get('resources')
+    if given.keys() & set(RESOURCE_KEYS):
         checks.append(isinstance(resources, list) and any(resource_passes(resource, given) for resource in resources))
+    if given.keys() & {'exclude_' + key for key in RESOURCE_KEYS}:
+        checks.append(not (isinstance(resources, list) and any(resource_passes(resource, given, 'exclude_') for resource in resources)))
     if 'source_ip' in given:
         checks.append(in_networks(entry.get('source_ip'), given['source_ip']))
+    if 'exclude_source_ip' in given:
+        checks.append(not in_networks(entry.get('source_ip'), given['exclude_source_ip']))
     if errors_only:
         checks.append(reported_error(entry))
     return all(checks)
@@ -273,6 +280,28 @@ def test_exclude_event_type_is_the_complement_for_entries_with_an_event_type(val
         assert excluded == (not included)
     else:
         assert excluded and not included
+
+
+include_filters = st.one_of(
+    st.fixed_dictionaries({}, optional=dict((key, one_or_list(patterns)) for key in RESOURCE_KEYS)).filter(bool),
+    st.sampled_from(SCALAR_FIELDS).flatmap(lambda key: st.fixed_dictionaries({key: one_or_list(patterns)})),
+    st.fixed_dictionaries({'source_ip': one_or_list(networks)}),
+)
+
+
+@examples(60)
+@given(include_filters, st.one_of(entries, textual_entries))
+def test_exclude_twins_keep_exactly_the_entries_their_keys_drop(filters, item):
+    """The exclude_ twins of a key (or of several resource keys, one check) keep any entry exactly when the key drops it."""
+    twins = dict(('exclude_' + key, value) for key, value in filters.items())
+    assert EntryFilter.from_option(twins).matches(item) is not EntryFilter.from_option(filters).matches(item), (filters, item)
+
+
+@examples(40)
+@given(include_filters, st.one_of(entries, textual_entries))
+def test_a_key_with_its_own_values_as_exclude_keeps_nothing(filters, item):
+    both = dict(filters, **dict(('exclude_' + key, value) for key, value in filters.items()))
+    assert not EntryFilter.from_option(both).matches(item)
 
 
 @examples(40)
