@@ -22,7 +22,7 @@ INTEGRATION_EMULATORS := \
   --emulator faults='$(BIG) --profile faults' \
   --emulator live='$(BIG) --live-rate 5'
 
-.PHONY: help venv layout pythons sanity lint docs-lint units emulator-tests integration packaging test matrix docs demo bench throughput changelog clean
+.PHONY: help venv layout pythons sanity lint docs-lint units emulator-tests integration packaging test matrix docs demo demo-layout emulator bench throughput changelog clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -97,10 +97,35 @@ properties-explore: layout  ## the hypothesis property tests with 10x fresh rand
 matrix: layout  ## integration targets under the oldest and newest ansible-core claimed, on each Python here (tests/matrix.yml)
 	$(VPY) scripts/matrix.py $(INTEGRATION_EMULATORS) $(TARGETS)
 
-demo: layout  ## run the demo playbook against a seeded emulator
-	$(WITH_EMULATOR) --emulator main='--contracts 3 --entries 20000 --days 30 --seed 42' -- \
+# `make demo` and `make emulator` need only ansible-core (the version requirements-dev.txt pins), requests and jmespath;
+# the emulator and scripts/layout.py are standard library only. They get a slim virtualenv of their own, created on
+# first use and reused after; it lives under .build/, which git ignores and the layout leaves out.
+DEMO_VENV := .build/venv-demo
+DEMO_VPY := $(DEMO_VENV)/bin/python
+DEMO_REQUIREMENTS = $(shell grep -oE '^(ansible-core|requests|jmespath)==[^ ]+' requirements-dev.txt)
+DEMO_DATA := --contracts 3 --entries 20000 --days 30 --seed 42
+
+$(DEMO_VENV)/.installed: requirements-dev.txt
+	@test "$(words $(DEMO_REQUIREMENTS))" = 3 || { echo "requirements-dev.txt must pin ansible-core, requests and jmespath"; exit 1; }
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VPY) -m pip install --quiet --disable-pip-version-check $(DEMO_REQUIREMENTS)
+	touch $@
+
+demo-layout: $(DEMO_VENV)/.installed
+	$(DEMO_VPY) scripts/layout.py --dest $(COLLECTION)
+
+demo: demo-layout  ## run the demo playbook against a seeded emulator (in .build/venv-demo: ansible-core, requests, jmespath)
+	$(DEMO_VPY) scripts/with_emulator.py --emulator main='$(DEMO_DATA)' -- \
 	  bash -c 'IONOS_API_URL="$$EMULATOR_MAIN_URL" IONOS_TOKEN=reseller-token ANSIBLE_COLLECTIONS_PATH=$(abspath .build) \
-	  $(VENV)/bin/ansible-playbook -i localhost, playbooks/demo.yml'
+	  $(DEMO_VENV)/bin/ansible-playbook -i localhost, playbooks/demo.yml'
+
+# PORT: where it listens on loopback (0: a free one); EMULATOR_ARGS: more flags (python -m emulator --help), e.g.
+# EMULATOR_ARGS='--profile faults'; later flags win over the demo's data.
+PORT ?= 8765
+EMULATOR_ARGS ?=
+emulator: demo-layout  ## serve the emulator with the demo's data in the foreground and print the exports for your playbooks (PORT=, EMULATOR_ARGS=)
+	@$(DEMO_VPY) scripts/serve_emulator.py --collections-path $(abspath .build) --ansible-bin $(abspath $(DEMO_VENV))/bin \
+	  -- --port $(PORT) $(DEMO_DATA) $(EMULATOR_ARGS)
 
 # BENCH_ARGS: e.g. --quick (small data, 1 run), --runs 5, --cases 9k-40ms,200k-0ms, --out FILE (scripts/bench.py --help).
 BENCH_ARGS ?=

@@ -10,12 +10,18 @@ short_description: Read the IONOS Cloud Activity Log in templates, assert and se
 version_added: 0.1.0
 description:
   - Returns the entries of the IONOS Cloud Activity Log in a window of time, as one flat list, exactly like the
-    RV(ionos.activitylog.activity_log_info#module:activities) of M(ionos.activitylog.activity_log_info), which
-    takes the same options.
+    RV(ionos.activitylog.activity_log_info#module:activities); the module and the lookup take the same options.
+  - Returns only the entries. The window that was read (C(window.start) and C(window.end), which the next
+    incremental run takes as its O(start)), C(total), C(matched), C(returned), C(truncated), C(contracts) and
+    C(stats) are results of M(ionos.activitylog.activity_log_info) only; use the module when you need them.
+  - Each call reads the log again. A lookup in C(vars) is called each time the variable is used, so a list used
+    more than once is read more than once; keep it with C(ansible.builtin.set_fact) and use the fact, as the
+    examples do.
   - Follows every page and slices windows larger than the API's result window; retries and timeouts work inside
     the lookup, since a lookup cannot use C(until)/C(retries).
   - Runs on the controller, so a task's C(environment) does not reach it; it reads E(IONOS_TOKEN) and the other
-    variables from the controller's environment, and the C(ionos_*) variables.
+    variables from the controller's environment, and the C(ionos_*) variables. Where an option below says that the
+    module reads a variable, the lookup reads it from the controller's environment.
 author:
   - ionos.activitylog contributors (@ionos-activitylog)
 extends_documentation_fragment:
@@ -33,12 +39,15 @@ seealso:
 '''
 
 EXAMPLES = r'''
+# Read once with set_fact, then use the fact: a lookup in vars would read the log again for every use.
+- name: Read the datacenter deletions of the last day
+  ansible.builtin.set_fact:
+    deletions: "{{ query('ionos.activitylog.activity_log', filters={'resource_action': 'vr.datacenter.delete'}) }}"
+
 - name: Fail when a datacenter was deleted in the last day
   ansible.builtin.assert:
     that: deletions | length == 0
     fail_msg: "{{ deletions | map(attribute='username') | unique | join(', ') }} deleted datacenters"
-  vars:
-    deletions: "{{ query('ionos.activitylog.activity_log', filters={'resource_action': 'vr.datacenter.delete'}) }}"
 
 - name: Keep the failed requests of one contract in the last hour
   ansible.builtin.set_fact:
@@ -50,6 +59,8 @@ _list:
   description:
     - The entries of the window that match O(filters), oldest first, each once, as in
       RV(ionos.activitylog.activity_log_info#module:activities); with O(query) its value (a list, or a list of one value).
+    - Nothing else; C(window), C(total) and the other results of the module come only from
+      M(ionos.activitylog.activity_log_info).
   type: list
   elements: dict
 '''

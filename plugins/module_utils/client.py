@@ -256,7 +256,8 @@ class ActivityLogClient:
         if self.policy.should_retry(attempt, failure.status):
             return True
         if failure.status is None or is_retryable_status(failure.status):
-            reason = ('gave up after %d retries' % attempt if attempt >= self.policy.retries else
+            retried = '%d %s' % (attempt, 'retry' if attempt == 1 else 'retries')
+            reason = ('gave up after %s' % retried if attempt >= self.policy.retries else
                       'gave up: the run used up its retry budget; the service fails too often to read it completely')
             failure.args = ('%s (%s)' % (failure.args[0], reason),)
         return False

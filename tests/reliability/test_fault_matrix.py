@@ -23,7 +23,7 @@ CONTRACTS = (31909628, 31909629)
 DATA = ('--contracts', '2', '--entries', '400', '--days', '2', '--until', UNTIL, '--seed', '5')
 RUNS = 3
 PARALLEL = 3
-CAUSE_SUFFIX = r'.*\(gave up after %d retries\)'
+CAUSE_SUFFIX = r'.*\(gave up after %s\)'
 
 
 def _profile(name, flags, expect, cause='', bound=60.0, **options):
@@ -45,20 +45,20 @@ WIN = [
 ALWAYS = ('--fault-streak-max', '10')
 LOSE = [
     _profile('429-storm', ('--error-rate', '1', '--error-codes', '429') + ALWAYS, 'clear failure',
-             r'^The API kept rate limiting the requests \(429\): lower concurrency' + CAUSE_SUFFIX % 2, 30.0, retries=2),
+             r'^The API kept rate limiting the requests \(429\): lower concurrency' + CAUSE_SUFFIX % '2 retries', 30.0, retries=2),
     _profile('5xx-burst', ('--error-rate', '1') + ALWAYS, 'clear failure',
-             r'^The API failed \(50[0234]\): .*Run again later' + CAUSE_SUFFIX % 2, 30.0, retries=2),
+             r'^The API failed \(50[0234]\): .*Run again later' + CAUSE_SUFFIX % '2 retries', 30.0, retries=2),
     _profile('dropped-connections', ('--drop-rate', '1') + ALWAYS, 'clear failure',
-             r'^The connection to http://127\.0\.0\.1:\d+/activitylog/v1 failed or was dropped' + CAUSE_SUFFIX % 2, 30.0, retries=2),
+             r'^The connection to http://127\.0\.0\.1:\d+/activitylog/v1 failed or was dropped' + CAUSE_SUFFIX % '2 retries', 30.0, retries=2),
     _profile('slower-than-timeout', ('--slow-rate', '1', '--slow-seconds', '2') + ALWAYS, 'clear failure',
-             r'^No answer from http://127\.0\.0\.1:\d+/activitylog/v1 within 0\.5 seconds: raise timeout' + CAUSE_SUFFIX % 1, 30.0,
+             r'^No answer from http://127\.0\.0\.1:\d+/activitylog/v1 within 0\.5 seconds: raise timeout' + CAUSE_SUFFIX % '1 retry', 30.0,
              timeout=0.5, retries=1),
     _profile('truncated-json', ('--truncate-rate', '1') + ALWAYS, 'clear failure',
-             r'^The API answered 200 with a body that is not valid JSON \(application/json' + CAUSE_SUFFIX % 2, 30.0, retries=2),
+             r'^The API answered 200 with a body that is not valid JSON \(application/json' + CAUSE_SUFFIX % '2 retries', 30.0, retries=2),
     _profile('malformed-json', ('--malformed-rate', '1') + ALWAYS, 'clear failure',
-             r'^The API answered 200 with a body that is not valid JSON' + CAUSE_SUFFIX % 2, 30.0, retries=2),
+             r'^The API answered 200 with a body that is not valid JSON' + CAUSE_SUFFIX % '2 retries', 30.0, retries=2),
     _profile('html-error-pages', ('--html-error-rate', '1') + ALWAYS, 'clear failure',
-             r'^The API failed \(50[23]\): the answer was not an IONOS error body \(text/html' + CAUSE_SUFFIX % 2, 30.0, retries=2),
+             r'^The API failed \(50[23]\): the answer was not an IONOS error body \(text/html' + CAUSE_SUFFIX % '2 retries', 30.0, retries=2),
 ]
 PROFILES = WIN + LOSE
 # For profiles where retries win, a failure still has to be one of the documented messages to count as clear.

@@ -33,8 +33,8 @@ CREDENTIALS = {
 FORBIDDEN = r'^cannot read contract 3190962[89]: the token lacks access to it or the access-activity-log privilege \(403\)'
 UNAUTHORIZED = r'^The API refused the credentials \(401\): the token is missing, expired or wrong'
 TLS_FAILED = r'^TLS verification of https://127\.0\.0\.1:\d+/activitylog/v1 failed'
-TIMEOUT = r'^No answer from http://127\.0\.0\.1:\d+/activitylog/v1 within 0\.5 seconds.*gave up after 1 retries'
-MALFORMED = r'^The API answered 200 with a body that is not valid JSON.*gave up after 1 retries'
+TIMEOUT = r'^No answer from http://127\.0\.0\.1:\d+/activitylog/v1 within 0\.5 seconds.*gave up after 1 retry\)'
+MALFORMED = r'^The API answered 200 with a body that is not valid JSON.*gave up after 1 retry\)'
 # (name, emulator, credentials, options, the cause the message must name)
 CASES = (
     ('401 wrong token', 'plain', 'wrong_token', {}, UNAUTHORIZED),

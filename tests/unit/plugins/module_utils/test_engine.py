@@ -102,10 +102,11 @@ def expect_failure(url, pattern, **more):
     return message
 
 
-def test_server_errors_fail_after_the_retries(start_emulator):
+@pytest.mark.parametrize('retries, said', [(1, 'gave up after 1 retry)'), (2, 'gave up after 2 retries)')])
+def test_server_errors_fail_after_the_retries(start_emulator, retries, said):
     emulator = start_emulator('--entries', '100', '--error-rate', '1', '--error-codes', '503', '--fault-streak-max', '1000')
-    message = expect_failure(emulator.url, 'The API failed (503)', retries=2, contract_numbers=[31909628])
-    assert 'gave up after 2 retries' in message
+    message = expect_failure(emulator.url, 'The API failed (503)', retries=retries, contract_numbers=[31909628])
+    assert said in message
 
 
 def test_rate_limit_is_retried_then_reported(start_emulator):
