@@ -85,7 +85,7 @@ class CaseRun:
         self.result.update(self._floor(datasets))
         print('floor ' + bench_report.floor_line(self.result), flush=True)
         fits = max(len(ids) for ids in self.truth.values()) <= settings['result_window']
-        self.runs = {name: [] for name in bench_runners.RUNNERS if fits or name != 'baseline'}
+        self.runs = {name: [] for name in case.runners if fits or name != 'baseline'}
 
     def _floor(self, datasets: dict) -> dict:
         """The floor's parts; the pages (json.loads, compact JSON, id check) once per data set."""
@@ -113,11 +113,12 @@ class CaseRun:
             if runs and runs[-1]['status'] != 'ok':
                 continue  # a failed or wrong runner is not run again
             runs.append(bench_runners.run_once(name, self.emulator.url, contracts, self.total, self.case.timeout(self.settings['page_size']), workdir))
-            print('  %-10s run %d/%d %-8s %s' % (self.case.name, index + 1, rounds, name, bench_runners.describe(runs[-1])), flush=True)
+            print('  %-10s run %d/%d %-15s %s' % (self.case.name, index + 1, rounds, name, bench_runners.describe(runs[-1])), flush=True)
 
     def finish(self) -> dict:
         self.result['runners'] = {name: bench_runners.summarise(runs) for name, runs in self.runs.items()}
-        self.result['runners'].setdefault('baseline', {'status': bench_report.NOT_APPLICABLE})
+        if 'baseline' in self.case.runners:
+            self.result['runners'].setdefault('baseline', {'status': bench_report.NOT_APPLICABLE})
         self.result['ratios'] = bench_report.ratios(self.result)
         return self.result
 

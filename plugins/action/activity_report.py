@@ -3,29 +3,25 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin of ``activity_report``: render the report formats and write them on the controller.
 
-``run()`` only validates and resolves the destination; ``validated_args``, ``build_report`` and ``write_report``
-do the work and are plain functions the unit tests call directly. Files are replaced atomically (a temporary file in the same
-directory, then a rename), and a file whose content would not change is not touched.
+With ``query`` the action reads the log itself (controller_read.py), so the entries go from the engine into the
+files in one pass and never become an Ansible variable. ``run()`` only validates and resolves the destination;
+``validated_args`` and report_files.write_reports do the work and are plain functions the unit tests call directly.
+Files are replaced atomically (a temporary file in the same directory, then a rename), and a file whose content
+would not change is not touched.
 """
 
 from __future__ import annotations
-
-import os
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.files import write_if_changed
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_formats import (
-    ENTRY_FIELDS, render_csv, render_jsonl, render_markdown,
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ActivityLogError
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.controller_read import MODULE, module_defaults, read_activity
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_files import (  # noqa: F401, the names the tests and docs use
+    DEFAULT_TITLE, EXTENSIONS, FORMATS, checked_report_options, is_plain_file_name, write_reports,
 )
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_html import render_html
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.summary import summarize
-
-FORMATS = ('jsonl', 'csv', 'markdown', 'html')
-EXTENSIONS = {'jsonl': 'jsonl', 'csv': 'csv', 'markdown': 'md', 'html': 'html'}
-DEFAULT_TITLE = 'IONOS Cloud Activity Log report'
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_formats import ENTRY_FIELDS
 
 OPTIONS_SPEC = dict(
     dest=dict(type='path', required=True),
@@ -34,8 +30,12 @@ OPTIONS_SPEC = dict(
     top=dict(type='int', default=10),
     basename=dict(type='str', default='activity'),
     window=dict(type='dict', options=dict(start=dict(type='str'), end=dict(type='str'))),
+    query=dict(type='dict'),
 )
-ARGUMENT_SPEC = dict(activities=dict(type='list', elements='dict', required=True), **OPTIONS_SPEC)
+ARGUMENT_SPEC = dict(activities=dict(type='list', elements='dict'), **OPTIONS_SPEC)
+# The options of activity_log_info that ``query`` cannot take, and why.
+REFUSED = {'query': 'the reports need the entries themselves; narrow them with filters',
+           'format': 'the reports need the normalized entries'}
 
 
 class ActionModule(ActionBase):
@@ -49,12 +49,16 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         try:
             args = validated_args(self._task.args)
-            summary, contents = build_report(args['activities'], args['formats'], args['title'], args['top'], args['window'])
+            if args['activities'] is None:
+                args['activities'], read, warnings = read_activity(
+                    args['query'], module_defaults(self._task, self._templar), REFUSED, 'query')
+                args['window'] = read['window']
+                result.update(read=read, warnings=warnings)
             dest = self._loader.path_dwim(args['dest'])
-            files, changed = write_report(dest, args['basename'], contents, check_mode=bool(self._task.check_mode))
-        except (ValueError, OSError) as error:
+            summary, files, changed = write_reports(args['activities'], dest, args, args['window'], None, bool(self._task.check_mode))
+        except (ValueError, OSError, ActivityLogError) as error:
             raise AnsibleActionFail('activity_report: %s' % error) from None
-        result.update(changed=changed, files=files, summary=summary)
+        result.update(changed=changed, files=files, summary=summary, window=args['window'])
         return result
 
 
@@ -72,19 +76,14 @@ def validated_args(task_args: dict) -> dict:
     result = ArgumentSpecValidator(OPTIONS_SPEC).validate(options)
     if result.error_messages:
         raise ValueError('; '.join(result.error_messages))
-    args = result.validated_parameters
-    args['activities'] = checked_activities(activities)
-    if not args['dest']:
-        raise ValueError('dest is required: the directory to write the reports into')
-    if not is_plain_file_name(args['basename']):
-        raise ValueError('basename must be a plain file name without a directory, got %r' % (args['basename'],))
-    if args['top'] < 1:
-        raise ValueError('top must be at least 1, got %d' % args['top'])
+    args = checked_report_options(result.validated_parameters)
+    if args.get('query') is not None:
+        if activities is not None:
+            raise ValueError('give either activities (the entries) or query (the options of %s to read them with), not both' % MODULE)
+        args['activities'] = None
+    else:
+        args['activities'] = checked_activities(activities)
     return args
-
-
-def is_plain_file_name(name: str) -> bool:
-    return bool(name) and name not in ('.', '..') and '/' not in name and os.sep not in name and '\0' not in name
 
 
 def checked_activities(activities) -> list:
@@ -99,34 +98,3 @@ def checked_activities(activities) -> list:
             raise ValueError('activities must be normalized entries (activity_log_info with format: normalized); '
                              'entry %d has none of their keys' % number)
     return activities
-
-
-def build_report(activities: list, formats: list, title: str, top: int, window=None):
-    """The summary and ``{format: document text}`` of each requested format, in FORMATS order."""
-    summary = summarize(activities, top=top)
-    renderers = {
-        'jsonl': lambda: render_jsonl(activities),
-        'csv': lambda: render_csv(activities),
-        'markdown': lambda: render_markdown(summary, title, window),
-        'html': lambda: render_html(summary, title, window),
-    }
-    return summary, {name: renderers[name]() for name in FORMATS if name in formats}
-
-
-def write_report(dest: str, basename: str, contents: dict, check_mode: bool = False):
-    """Write ``dest/<basename>.<extension>`` per format; return ``({format: path}, changed)``.
-
-    The directory is created when missing. In check mode nothing is written, and ``changed`` says whether
-    a run would have changed anything.
-    """
-    dest = os.path.abspath(os.path.expanduser(dest))
-    if os.path.exists(dest) and not os.path.isdir(dest):
-        raise ValueError('dest %s exists and is not a directory' % dest)
-    changed = not os.path.isdir(dest)
-    if changed and not check_mode:
-        os.makedirs(dest, exist_ok=True)
-    files = {}
-    for name, text in contents.items():
-        path = files[name] = os.path.join(dest, '%s.%s' % (basename, EXTENSIONS[name]))
-        changed = write_if_changed(path, text.encode('utf-8'), check_mode) or changed
-    return files, changed

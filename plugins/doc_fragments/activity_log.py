@@ -14,7 +14,7 @@ options:
   token:
     description:
       - Bearer token for the IONOS Cloud API (a JWT from the DCD, the Cloud API or C(ionosctl token generate)).
-      - The module reads E(IONOS_TOKEN) when this is not set. A token wins over O(username)/O(password).
+      - E(IONOS_TOKEN) is used when this is not set. A token wins over O(username)/O(password).
       - When neither the options nor the environment give a token, user name or password, the credentials of the
         current profile of the IONOS config file are used (see the notes).
       - Never shown in results, warnings, errors or logs.
@@ -22,13 +22,13 @@ options:
   username:
     description:
       - User name for HTTP Basic authentication, used only when no O(token) is given.
-      - The module reads E(IONOS_USERNAME) when this is not set.
+      - E(IONOS_USERNAME) is used when this is not set.
     type: str
     aliases: [subscription_user]
   password:
     description:
       - Password for HTTP Basic authentication, with O(username).
-      - The module reads E(IONOS_PASSWORD) when this is not set.
+      - E(IONOS_PASSWORD) is used when this is not set.
     type: str
     aliases: [subscription_password]
   api_url:
@@ -38,7 +38,7 @@ options:
       - Only the scheme, host and port are used. A path that ends in C(/activitylog/v1) is kept with its prefix
         (a reverse proxy); any other path, such as the C(/cloudapi/v6) of an E(IONOS_API_URL) set for the Cloud API,
         is dropped with a warning.
-      - The module reads E(IONOS_API_URL) when this is not set. When neither is set and the credentials come from the
+      - E(IONOS_API_URL) is used when this is not set. When neither is set and the credentials come from the
         IONOS config file, the C(activitylog) endpoint of the profile's environment is used if the file has one.
         Otherwise V(https://api.ionos.com).
     type: str
@@ -48,7 +48,7 @@ options:
         C(openssl x509 -noout -fingerprint -sha256) prints them), as E(IONOS_PINNED_CERT) does for the IONOS SDKs.
       - When set, the server's certificate must have this fingerprint, and the CA chain is not checked (O(ca_path) and
         O(validate_certs) are not used). A mismatch fails the run with both fingerprints in the message.
-      - The module reads E(IONOS_PINNED_CERT), then E(IONOS_CERTIFICATE_FINGERPRINT), when this is not set.
+      - E(IONOS_PINNED_CERT), then E(IONOS_CERTIFICATE_FINGERPRINT), is used when this is not set.
     type: str
   validate_certs:
     description:

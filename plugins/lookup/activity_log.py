@@ -20,8 +20,7 @@ description:
   - Follows every page and slices windows larger than the API's result window; retries and timeouts work inside
     the lookup, since a lookup cannot use C(until)/C(retries).
   - Runs on the controller, so a task's C(environment) does not reach it; it reads E(IONOS_TOKEN) and the other
-    variables from the controller's environment, and the C(ionos_*) variables. Where an option below says that the
-    module reads a variable, the lookup reads it from the controller's environment.
+    variables from the controller's environment, and the C(ionos_*) variables.
 author:
   - ionos.activitylog contributors (@ionos-activitylog)
 extends_documentation_fragment:

@@ -11,9 +11,15 @@ short_description: Check Activity Log entries against declarative compliance pol
 version_added: 0.1.0
 description:
   - Judges normalized Activity Log entries, as M(ionos.activitylog.activity_log_info) returns them, against
-    policies, and returns a verdict per policy, pass or fail, with the offending entries.
-  - Optionally writes the verdict as a JUnit XML file, one test case per policy, for CI servers.
-  - Runs on the controller (an action plugin); the JUnit file is written on the controller.
+    policies, and returns a verdict per policy, pass or fail, with the first offending entries.
+  - Takes the entries in O(activities), or reads them itself with O(query), the options of
+    M(ionos.activitylog.activity_log_info). Reading itself is the fast way for large logs; the entries go from the
+    API to the policies, the JUnit file and the reports in one pass on the controller and never become an Ansible
+    variable, which for 100,000 entries saves most of the time of a registered read.
+  - Optionally writes the verdict as a JUnit XML file, one test case per policy, for CI servers, and the reports
+    of M(ionos.activitylog.activity_report) (JSON Lines, CSV, Markdown, HTML) of the judged entries, with the
+    verdict at the top of the Markdown and HTML ones.
+  - Runs on the controller (an action plugin); the files are written on the controller.
   - Never fails because of a violation; the task fails only when the policies or the entries are unusable.
     Branch on RV(passed), or use the role P(ionos.activitylog.compliance#role), which fails on violations.
   - "Write actions are entries with the HTTP method POST, PUT, PATCH or DELETE, or with a resource action that may
@@ -36,9 +42,60 @@ options:
         O(ionos.activitylog.activity_log_info#module:query).
       - Every entry must have every normalized field (a missing field could hide a violation); an incomplete entry
         fails the task.
+      - Give either O(activities) or O(query).
     type: list
     elements: raw
-    required: true
+  query:
+    description:
+      - Read the entries to judge with these options of M(ionos.activitylog.activity_log_info) (C(token),
+        C(api_url), C(contract_numbers), C(start), C(end), C(filters) ...; its documentation describes each), on
+        the controller, instead of taking O(activities). An empty dictionary reads with the module's defaults,
+        the last 24 hours of every contract the credential can read.
+      - The C(module_defaults) of M(ionos.activitylog.activity_log_info) and of the action group
+        C(group/ionos.activitylog.activitylog) apply, as they would to the module. Credentials given by
+        environment variables (E(IONOS_TOKEN) ...) are read from the controller's environment.
+      - C(max_items), C(query) and C(format) are not accepted (a verdict needs every entry of the window,
+        normalized); C(filters) in O(query) narrows what is judged, and a policy cannot see the entries filtered out.
+      - The window read becomes RV(window); what else the module would return (C(total), C(stats) ...) is in
+        RV(read).
+    type: dict
+  max_offending:
+    description:
+      - How many offending entries each policy lists, in RV(policies) and in a JUnit failure; the number of all of
+        them (C(violations)) is always exact.
+      - A JUnit failure with more says how many more there are and names the JSON Lines file RV(offending_path),
+        which holds every offending entry of every policy.
+    type: int
+    default: 100
+  report:
+    description:
+      - Also write reports of the judged entries, as M(ionos.activitylog.activity_report) does, with the verdict
+        and each policy's line at the top of the Markdown and HTML reports.
+      - JSON Lines and CSV are streamed from the entries into their files.
+    type: dict
+    suboptions:
+      dest:
+        description: The directory of the reports on the controller; a relative path is relative to the playbook's directory.
+        type: path
+        required: true
+      formats:
+        description: The formats to write.
+        type: list
+        elements: str
+        choices: [jsonl, csv, markdown, html]
+        default: [jsonl, csv, markdown, html]
+      title:
+        description: The title of the Markdown and HTML reports.
+        type: str
+        default: IONOS Cloud Activity Log compliance
+      top:
+        description: How many of the largest counts each ranked table and chart shows.
+        type: int
+        default: 10
+      basename:
+        description: The file name of the reports, without the extension.
+        type: str
+        default: activity
   policies:
     description:
       - The policies, a dictionary with at least one of the keys below; each key left out is not checked.
@@ -163,6 +220,9 @@ options:
     description:
       - Write the verdict as JUnit XML to this file on the controller (parent directories are created). The file is
         replaced atomically and only when its content changes.
+      - Next to it, the JSON Lines file RV(offending_path) (the same name with C(.offending.jsonl) instead of the
+        extension) holds every offending entry of every failed policy, one JSON object per line with the keys
+        C(policy) (its name) and C(entry). It is empty when every policy passed.
       - A relative path is relative to the playbook's directory.
       - Left out, no file is written.
     type: path
@@ -172,8 +232,9 @@ options:
     default: ionos.activitylog compliance
   window:
     description:
-      - The window the entries were read from, RV(ionos.activitylog.activity_log_info#module:window) of the module,
-        copied into the verdict and the JUnit properties. The entries are not filtered by it.
+      - The window O(activities) were read from, RV(ionos.activitylog.activity_log_info#module:window) of the module,
+        copied into the verdict, the JUnit properties and the reports. The entries are not filtered by it.
+      - Ignored with O(query), which uses the window it read.
     type: dict
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
@@ -187,7 +248,8 @@ attributes:
     support: none
   check_mode:
     support: full
-    details: The verdict is computed in full; the JUnit file is not written, and C(changed) says whether it would be.
+    details: >-
+      The log is read and the verdict computed in full; no file is written, and C(changed) says whether one would be.
   diff_mode:
     support: none
   platform:
@@ -236,6 +298,20 @@ EXAMPLES = r'''
 - name: Show the verdict, one line per policy
   ansible.builtin.debug:
     msg: "{{ compliance.lines }}"
+
+- name: Read the last day and judge it in one pass, with the reports
+  ionos.activitylog.activity_compliance:
+    query:
+      start: -1d
+      contract_numbers: [31909628]
+    policies:
+      allowed_users: ["*@example.com"]
+      max_errors: 10
+    junit_path: reports/daily.xml
+    report:
+      dest: reports
+      formats: [html, jsonl]
+  register: daily
 
 - name: Stop when a policy failed
   ansible.builtin.fail:
@@ -295,10 +371,11 @@ policies:
       entries the policy looked at: write actions for O(policies.allowed_users) and O(policies.change_windows), all
       entries otherwise; for O(policies.max_failed_requests) the distinct requests), C(violations) (the number of
       offending entries), C(unverifiable) (how many of them offend only because a field the policy needs is
-      missing), C(requests) (distinct request ids among the offending entries) and C(offending) (the offending
-      entries, complete, in the order given)."
+      missing), C(requests) (distinct request ids among the offending entries), C(offending) (the first
+      O(max_offending) offending entries, complete, in the order given) and C(offending_omitted) (how many more
+      there are)."
     - "O(policies.max_errors) and O(policies.max_failed_requests) add C(count) (what was counted) and C(threshold)
-      (the limit); their C(offending) lists every error entry when the limit is exceeded, none otherwise."
+      (the limit); their C(offending) lists the error entries when the limit is exceeded, none otherwise."
   returned: success
   type: dict
   sample:
@@ -309,6 +386,7 @@ policies:
       violations: 1
       unverifiable: 0
       requests: 1
+      offending_omitted: 0
       offending:
         - id: 5d0c5b1e-7a53-4a43-9d2c-0f4b7e0a1c11
           time: "2026-11-24T22:13:09.004Z"
@@ -334,13 +412,57 @@ policies:
       count: 4
       threshold: 10
       offending: []
+      offending_omitted: 0
 junit_path:
   description: The absolute path of the JUnit file, or null when O(junit_path) was not given.
   returned: success
   type: str
   sample: /home/auditor/reports/compliance.xml
+offending_path:
+  description: The absolute path of the JSON Lines file of every offending entry (see O(junit_path)), or null
+    when O(junit_path) was not given.
+  returned: success
+  type: str
+  sample: /home/auditor/reports/compliance.offending.jsonl
+report_files:
+  description: The path of each report written, by format; empty without O(report).
+  returned: success
+  type: dict
+  sample: {"html": "/home/auditor/reports/activity.html", "jsonl": "/home/auditor/reports/activity.jsonl"}
+report_summary:
+  description: The summary of the reports, as RV(ionos.activitylog.activity_report#module:summary); null without O(report).
+  returned: success
+  type: dict
+read:
+  description:
+    - With O(query), what M(ionos.activitylog.activity_log_info) returns besides the entries, for the same read.
+  returned: when O(query) was given
+  type: dict
+  contains:
+    window:
+      description: The window read, as RV(ionos.activitylog.activity_log_info#module:window).
+      type: dict
+    total:
+      description: As RV(ionos.activitylog.activity_log_info#module:total).
+      type: int
+    returned:
+      description: As RV(ionos.activitylog.activity_log_info#module:returned).
+      type: int
+    matched:
+      description: As RV(ionos.activitylog.activity_log_info#module:matched).
+      type: int
+    truncated:
+      description: As RV(ionos.activitylog.activity_log_info#module:truncated); always false here.
+      type: bool
+    contracts:
+      description: As RV(ionos.activitylog.activity_log_info#module:contracts).
+      type: list
+      elements: int
+    stats:
+      description: As RV(ionos.activitylog.activity_log_info#module:stats).
+      type: dict
 changed:
-  description: Whether the JUnit file was written (or would be, in check mode) because its content changed.
+  description: Whether a file was written (or would be, in check mode) because its content changed.
   returned: always
   type: bool
 '''

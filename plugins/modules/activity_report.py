@@ -18,6 +18,9 @@ description:
     and escapes every text taken from the entries, which are untrusted input; it is readable in a browser and printable.
   - Each file is replaced atomically (a temporary file in the same directory, then a rename) and only when its
     content changes; the output depends only on the input, so a rerun over the same entries changes nothing.
+  - Takes the entries in O(activities), or reads them itself with O(query), the options of
+    M(ionos.activitylog.activity_log_info). Reading itself is the fast way for large logs; the entries go from the
+    API into the files in one pass on the controller and never become an Ansible variable.
   - This is an action plugin that runs on the controller; the files are written there, whatever the task's host.
 author:
   - ionos.activitylog contributors (@ionos-activitylog)
@@ -45,9 +48,22 @@ options:
       - Normalized entries, as in RV(ionos.activitylog.activity_log_info#module:activities) of
         M(ionos.activitylog.activity_log_info) (not O(ionos.activitylog.activity_log_info#module:format=raw)).
       - An empty list gives empty reports.
+      - Give either O(activities) or O(query).
     type: list
     elements: dict
-    required: true
+  query:
+    description:
+      - Read the entries with these options of M(ionos.activitylog.activity_log_info) (C(token), C(api_url),
+        C(contract_numbers), C(start), C(end), C(filters), C(max_items) ...; its documentation describes each), on
+        the controller, instead of taking O(activities). An empty dictionary reads with the module's defaults,
+        the last 24 hours of every contract the credential can read.
+      - The C(module_defaults) of M(ionos.activitylog.activity_log_info) and of the action group
+        C(group/ionos.activitylog.activitylog) apply, as they would to the module. Credentials given by
+        environment variables (E(IONOS_TOKEN) ...) are read from the controller's environment.
+      - C(query) and C(format) are not accepted, since the reports need the normalized entries. A read cut short
+        by C(max_items) is reported with a warning and RV(read.truncated).
+      - The window read becomes RV(window) and is shown in the reports; O(window) is ignored.
+    type: dict
   dest:
     description:
       - Directory to write the files into, on the controller; created when missing.
@@ -87,7 +103,7 @@ options:
     default: activity
   window:
     description:
-      - The window the entries were read from, shown in the Markdown and HTML reports; typically
+      - The window O(activities) were read from, shown in the Markdown and HTML reports; typically
         RV(ionos.activitylog.activity_log_info#module:window). Left out, the reports show the times of the first
         and last entries.
     type: dict
@@ -127,9 +143,47 @@ EXAMPLES = r'''
     dest: /var/spool/siem
     formats: [jsonl]
     basename: "activity-{{ week.window.end[:10] }}"
+
+- name: Read yesterday and write the reports in one pass, without registering the entries
+  ionos.activitylog.activity_report:
+    query:
+      start: -1d
+    dest: reports/daily
 '''
 
 RETURN = r'''
+window:
+  description: The window of the entries, O(window) as given, or the window read with O(query); null without either.
+  returned: always
+  type: dict
+  sample: {"start": "2026-11-24T00:00:00.000Z", "end": "2026-11-26T00:00:00.000Z"}
+read:
+  description: With O(query), what M(ionos.activitylog.activity_log_info) returns besides the entries, for the same read.
+  returned: when O(query) was given
+  type: dict
+  contains:
+    window:
+      description: The window read, as RV(ionos.activitylog.activity_log_info#module:window).
+      type: dict
+    total:
+      description: As RV(ionos.activitylog.activity_log_info#module:total).
+      type: int
+    returned:
+      description: As RV(ionos.activitylog.activity_log_info#module:returned).
+      type: int
+    matched:
+      description: As RV(ionos.activitylog.activity_log_info#module:matched).
+      type: int
+    truncated:
+      description: As RV(ionos.activitylog.activity_log_info#module:truncated).
+      type: bool
+    contracts:
+      description: As RV(ionos.activitylog.activity_log_info#module:contracts).
+      type: list
+      elements: int
+    stats:
+      description: As RV(ionos.activitylog.activity_log_info#module:stats).
+      type: dict
 files:
   description: Path of each file, by format; in check mode the paths the files would have.
   returned: always

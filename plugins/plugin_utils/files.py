@@ -9,6 +9,7 @@ entries reports no change.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import tempfile
 
@@ -39,6 +40,36 @@ def write_if_changed(path: str, data: bytes, check_mode: bool = False, new_mode:
             os.remove(temporary)
         raise
     return True
+
+
+def write_stream_if_changed(path: str, write, check_mode: bool = False, new_mode: int | None = None) -> bool:
+    """As ``write_if_changed``, for a document too large to hold in memory: ``write(stream)`` writes it in pieces.
+
+    The document goes to a temporary file next to ``path`` (also in check mode, which needs it for the comparison),
+    which then replaces ``path`` unless both hold the same bytes; the temporary file never outlives the call.
+    """
+    directory = os.path.dirname(path) or '.'
+    if check_mode and not os.path.isdir(directory):
+        return True
+    os.makedirs(directory, exist_ok=True)
+    mode = _mode_for(path, new_mode)
+    handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
+    try:
+        with os.fdopen(handle, 'wb') as stream:
+            write(stream)
+            stream.flush()
+            if not check_mode:
+                os.fsync(stream.fileno())
+        if os.path.isfile(path) and filecmp.cmp(temporary, path, shallow=False):
+            return False
+        if check_mode:
+            return True
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+        return True
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
 
 
 def _holds(path: str, data: bytes) -> bool:

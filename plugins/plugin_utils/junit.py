@@ -4,9 +4,11 @@
 """A compliance verdict as JUnit XML, so CI servers (Jenkins, GitLab, Azure DevOps, AWX users) show it as tests.
 
 Layout (Jenkins/Ant style): ``<testsuites>`` around one ``<testsuite>`` whose ``<properties>`` give the window
-and the entry counts, and one ``<testcase>`` per policy; a failed policy carries a ``<failure>`` listing its
-offending entries, one line each. The output depends only on the verdict (no clock, no host name), so the same
-verdict always gives the same bytes and a rewritten file is only a change when the verdict changed.
+and the entry counts, and one ``<testcase>`` per policy; a failed policy carries a ``<failure>`` listing its first
+``listed`` offending entries, one line each, then how many more there are and the file that holds them all (a
+failure of 40,000 entries would otherwise make a file of megabytes that CI servers struggle to show). The output
+depends only on the verdict (no clock, no host name), so the same verdict always gives the same bytes and a
+rewritten file is only a change when the verdict changed.
 
 Entries are untrusted: ElementTree escapes markup, and ``safe_text`` writes control characters, line breaks and
 characters XML cannot hold as ``\\uXXXX`` escapes (see safe_text.py), so a crafted username cannot break
@@ -25,8 +27,11 @@ ENTRY_FIELDS = (('user', 'username'), ('ip', 'source_ip'), ('event', 'event_type
                 ('action', 'action'), ('uri', 'uri'), ('id', 'id'), ('request', 'request_id'))
 
 
-def junit_xml(verdict: dict, suite_name: str) -> str:
-    """The JUnit XML document of ``verdict`` (as ``policies.evaluate`` returns it), UTF-8, with a declaration."""
+def junit_xml(verdict: dict, suite_name: str, listed: int | None = None, full_path: str | None = None) -> str:
+    """The JUnit XML document of ``verdict`` (as ``policies.evaluate`` returns it), UTF-8, with a declaration.
+
+    A failure lists the first ``listed`` offending entries (all when None) and names ``full_path`` as the file with
+    every one of them."""
     policies = verdict['policies']
     failures = str(sum(1 for result in policies.values() if not result['passed']))
     counts = {'tests': str(len(policies)), 'failures': failures, 'errors': '0', 'skipped': '0'}
@@ -39,10 +44,19 @@ def junit_xml(verdict: dict, suite_name: str) -> str:
         case = ET.SubElement(suite, 'testcase', _attributes(name=name, classname=suite_name))
         if not result['passed']:
             failure = ET.SubElement(case, 'failure', _attributes(message=failure_message(result), type=FAILURE_TYPE))
-            failure.text = '\n'.join(entry_line(entry) for entry in result['offending']) + '\n'
+            failure.text = _failure_text(result['offending'], listed, full_path)
         ET.SubElement(case, 'system-out').text = safe_text(_outcome_text(result))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding='unicode') + '\n'
+
+
+def _failure_text(offending: list, listed, full_path) -> str:
+    shown = offending if listed is None else offending[:listed]
+    lines = [entry_line(entry) for entry in shown]
+    if len(offending) > len(shown):
+        where = '; every offending entry is in %s' % safe_text(full_path) if full_path else ''
+        lines.append('... and %d more offending entries, not listed here%s' % (len(offending) - len(shown), where))
+    return '\n'.join(lines) + '\n'
 
 
 def failure_message(result: dict) -> str:

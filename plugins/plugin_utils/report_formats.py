@@ -3,8 +3,10 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The text report formats: JSON Lines and CSV of the entries, Markdown of the summary.
 
-Each renderer returns the whole document as one string, so the caller can compare it with the file on disk and
-write it atomically. The output depends only on the input (no "generated at" stamp), which keeps reruns idempotent.
+JSON Lines and CSV are written entry by entry into a binary stream (``write_jsonl``, ``write_csv``), so a report of
+200,000 entries never exists as one string; the Markdown comes from the summary's counters. ``render_*`` return
+a whole document as text, for small inputs and the tests. The output depends only on the input (no "generated
+at" stamp), which keeps reruns idempotent.
 
 CSV flattening (one row per entry, the columns of CSV_COLUMNS):
 
@@ -45,19 +47,44 @@ _MARKDOWN_ESCAPES = str.maketrans(
     dict({char: '\\' + char for char in _MARKDOWN_SPECIAL}, **{'\n': ' ', '\r': ' ', '\t': ' '}))
 
 
-def render_jsonl(entries) -> str:
-    """One entry per line, compact JSON, keys in the entry's order; non-ASCII kept as UTF-8."""
+BATCH = 1000  # entries encoded per write: few system calls, little memory
+
+
+def write_jsonl(entries, stream) -> None:
+    """One entry per line into the binary ``stream``: compact JSON, keys in the entry's order, UTF-8."""
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(',', ':'), default=str).encode
-    return ''.join(dumps(entry) + '\n' for entry in entries)
+    entries = list(entries) if not isinstance(entries, list) else entries
+    for first in range(0, len(entries), BATCH):
+        stream.write(''.join([dumps(entry) + '\n' for entry in entries[first:first + BATCH]]).encode('utf-8'))
+
+
+def write_csv(entries, stream) -> None:
+    """A header row of CSV_COLUMNS and one row per entry into the binary ``stream``, flattened as the module doc says
+    (RFC 4180, CRLF, UTF-8)."""
+    text = io.TextIOWrapper(stream, encoding='utf-8', newline='')
+    try:
+        writer = csv.writer(text, lineterminator='\r\n')
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(csv_row(entry) for entry in entries)
+        text.flush()
+    finally:
+        text.detach()  # the caller owns ``stream``
+
+
+def render_jsonl(entries) -> str:
+    """``write_jsonl`` as one text."""
+    return _rendered(write_jsonl, entries)
 
 
 def render_csv(entries) -> str:
-    """A header row of CSV_COLUMNS and one row per entry, flattened as the module doc says (RFC 4180, CRLF)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator='\r\n')
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_row(entry) for entry in entries)
-    return buffer.getvalue()
+    """``write_csv`` as one text."""
+    return _rendered(write_csv, entries)
+
+
+def _rendered(write, entries) -> str:
+    buffer = io.BytesIO()
+    write(entries, buffer)
+    return buffer.getvalue().decode('utf-8')
 
 
 def csv_row(entry: dict) -> list:
@@ -94,11 +121,15 @@ def _joined(items, render) -> str:
     return '; '.join(render(item) for item in items if isinstance(item, dict))
 
 
-def render_markdown(summary: dict, title: str, window=None) -> str:
-    """The summary as Markdown tables: totals, each ranked count, and entries and errors per day."""
+def render_markdown(summary: dict, title: str, window=None, verdict=None) -> str:
+    """The summary as Markdown tables: totals, each ranked count, and entries and errors per day; with a compliance
+    ``verdict`` (``passed``, ``summary``, ``lines``), the verdict and each policy's line first."""
     lines = ['# ' + escape_markdown(title), '']
     if window:
         lines += ['Window: %s to %s (UTC)' % (escape_markdown(window.get('start')), escape_markdown(window.get('end'))), '']
+    if verdict:
+        lines += ['## Compliance: %s' % ('passed' if verdict.get('passed') else 'FAILED'), '', escape_markdown(verdict.get('summary')), '']
+        lines += ['- ' + escape_markdown(line) for line in verdict.get('lines') or ()] + ['']
     lines += ['## Totals', '']
     lines += _table(('Total', 'Value'), [(label, summary.get(key)) for key, label in TOTALS])
     for name in RANKED:

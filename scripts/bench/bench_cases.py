@@ -11,16 +11,22 @@ from __future__ import annotations
 
 import math
 
+READERS = ('baseline', 'lookup', 'lookup_kept', 'module')
+# The compliance cases: the role reading a reseller's log itself, against the module's registered read of the same
+# window (and the role given that read as a variable, the way before one pass).
+JUDGES = ('module', 'compliance', 'compliance_vars')
+
 
 class Case:
     """``contracts`` x ``entries`` over the bench's fixed period, ``latency_ms`` added per API request."""
 
-    def __init__(self, name: str, contracts: int, entries: int, latency_ms: int, reseller: bool = False):
+    def __init__(self, name: str, contracts: int, entries: int, latency_ms: int, reseller: bool = False, runners=READERS):
         self.name = name
         self.contracts = contracts
         self.entries = entries
         self.latency_ms = latency_ms
         self.reseller = reseller
+        self.runners = runners
 
     @property
     def dataset(self) -> tuple:
@@ -30,7 +36,8 @@ class Case:
     def timeout(self, page_size: int) -> float:
         """Seconds one runner may take: generous, but bounded."""
         requests = self.contracts * math.ceil(self.entries / page_size)
-        return 180 + requests * (self.latency_ms / 1000 + 0.02) * 2
+        judging = self.contracts * self.entries / 1000 if 'compliance_vars' in self.runners else 0  # the variable path
+        return 180 + requests * (self.latency_ms / 1000 + 0.02) * 2 + judging
 
 
 FULL = (
@@ -41,9 +48,16 @@ FULL = (
     Case('50k-0ms', 1, 50000, 0),
     Case('200k-0ms', 1, 200000, 0),
     Case('200k-40ms', 1, 200000, 40),
+    Case('judge-10k-0ms', 2, 5000, 0, reseller=True, runners=JUDGES),
+    Case('judge-10k-40ms', 2, 5000, 40, reseller=True, runners=JUDGES),
+    Case('judge-30k-40ms', 3, 10000, 40, reseller=True, runners=JUDGES),
+    Case('judge-100k-0ms', 4, 25000, 0, reseller=True, runners=JUDGES),
+    Case('judge-200k-0ms', 4, 50000, 0, reseller=True, runners=JUDGES),
+    Case('judge-200k-40ms', 4, 50000, 40, reseller=True, runners=JUDGES),
 )
 
-QUICK_SIZES = {'9k': (1, 900), '20x5k': (3, 500), '50k': (1, 3000), '200k': (1, 12000)}
+QUICK_SIZES = {'9k': (1, 900), '20x5k': (3, 500), '50k': (1, 3000), '200k': (1, 12000), 'judge-10k': (2, 300), 'judge-30k': (3, 400),
+               'judge-100k': (4, 600), 'judge-200k': (4, 1000)}
 
 
 def select(names: str | None, quick: bool) -> list:
@@ -55,5 +69,5 @@ def select(names: str | None, quick: bool) -> list:
         raise ValueError('unknown case %s; the cases are %s' % (', '.join(unknown), ', '.join(known)))
     chosen = [known[name] for name in known if name in wanted]  # in FULL's order: 0 ms first, which fetches the pages
     if quick:
-        chosen = [Case(case.name, *QUICK_SIZES[case.name.split('-')[0]], case.latency_ms, case.reseller) for case in chosen]
+        chosen = [Case(case.name, *QUICK_SIZES[case.name.rsplit('-', 1)[0]], case.latency_ms, case.reseller, case.runners) for case in chosen]
     return chosen

@@ -13,7 +13,9 @@ from bench_runners import RUNNERS
 NOT_APPLICABLE = 'n/a (window > result window)'
 FOOTER = """\
 lookup: the lookup inline where its entries are used (counted in the same template); lookup_kept: set_fact of it (the
-  lookup plus what ansible-core spends storing its result); module: register.
+  lookup plus what ansible-core spends storing its result); module: register. compliance: the compliance role reading
+  the window itself (seven policies, JUnit, all four reports, one pass); compliance_vars: the module's registered read,
+  then the role given its entries (the same policies and files); task s of both spans every task but the count.
 wall s: the whole runner process, interpreter start included; every figure is the median over the runner's runs
   (runs: how many; --budget may have skipped rounds after the first). task s: the fetch alone - for the playbooks
   the fetch task, from its start to its result in the controller (bench_timing callback), for the baseline
@@ -66,11 +68,15 @@ def task_seconds(case: dict, runner: str):
 
 def ratios(case: dict) -> dict:
     """module/lookup_kept compares like with like: both keep the entries in a variable (register, set_fact)."""
-    baseline, lookup, kept, module = (task_seconds(case, name) for name in RUNNERS)
+    baseline, lookup, kept, module, judged, judged_vars = (task_seconds(case, name) for name in RUNNERS)
     floor = case['floor']['floor_s']
 
     def ratio(top, bottom):
         return top / bottom if top and bottom else None
+    if 'lookup' not in case['runners']:
+        return {'compliance/module': ratio(judged, module), 'compliance_vars/module': ratio(judged_vars, module),
+                'compliance_rss/module_rss': ratio(*(case['runners'][name]['median']['rss_mb'] if task_seconds(case, name) else None
+                                                     for name in ('compliance', 'module')))}
     return {
         'lookup/baseline': ratio(lookup, baseline),
         'lookup/floor': ratio(lookup, floor),
@@ -149,6 +155,14 @@ def targets(cases: list) -> list:
         found.append(_target(results, name, 'lookup completes, <= 1.5x floor (baseline %s)' % NOT_APPLICABLE, near_floor(1.5)))
         found.append(_target(results, name, 'lookup peak RSS <= 4x compact JSON of its entries', memory))
     found.append(_target(results, '50k-0ms', 'module <= 2x lookup (both keeping the entries: register vs set_fact)', module_vs_lookup))
+
+    def judged_in_one_pass(case):
+        judged, module = _need(case, 'compliance'), _need(case, 'module')
+        rss = (case['runners']['compliance']['median']['rss_mb'], case['runners']['module']['median']['rss_mb'])
+        return judged <= module, 'compliance role %.2f s / module registered read %.2f s = %.2fx; peak RSS %.0f / %.0f MB' % (
+            judged, module, judged / module, *rss)
+    found += [_target(results, case['name'], 'compliance role reading itself <= module registered read', judged_in_one_pass)
+              for case in cases if 'compliance' in case['runners']]
     return found
 
 

@@ -3,7 +3,9 @@
 """The runners of scripts/bench.py, each run as its own process the way users run it.
 
 baseline: scripts/bench/baseline.py (its loop time is the task time). lookup, lookup_kept and module: their playbooks
-(lookup.yml: the lookup inline; lookup_kept.yml: set_fact of it; module.yml: register) under the .venv's
+(lookup.yml: the lookup inline; lookup_kept.yml: set_fact of it; module.yml: register); compliance and
+compliance_vars: the compliance role reading the log itself, and given a registered read (their task time spans
+every task but the count, from the first start to the last end); all under the .venv's
 ansible-playbook, localhost, connection local, the laid-out collection in .build; the bench_timing callback gives the
 fetch task's time and the count of entries (from the fetch task's own message when it counts them itself). Token and URL come from
 IONOS_TOKEN and IONOS_API_URL. A run whose count differs from the ground truth is WRONG and keeps no time.
@@ -22,7 +24,8 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(BENCH_DIR))
 BUILD = os.path.join(REPO, '.build')
 VENV_BIN = os.path.join(REPO, '.venv', 'bin')
-RUNNERS = ('baseline', 'lookup', 'lookup_kept', 'module')
+RUNNERS = ('baseline', 'lookup', 'lookup_kept', 'module', 'compliance', 'compliance_vars')
+SPANNING = ('compliance', 'compliance_vars')  # timed from the first task's start to the last one's end
 FETCH_TASK = 'Fetch the window with the '
 COUNT_TASK = 'Count the entries'
 FIGURES = ('wall_s', 'task_s', 'requests', 'entries', 'cpu_s', 'rss_mb')
@@ -44,7 +47,7 @@ def command(runner: str, url: str, contracts: list, workdir: str) -> list:
                 '--contracts', ','.join(str(number) for number in contracts)]
     vars_file = os.path.join(workdir, 'vars.json')
     with open(vars_file, 'w', encoding='utf-8') as handle:
-        json.dump({'bench_contracts': contracts, 'bench_start': start, 'bench_end': end}, handle)
+        json.dump({'bench_contracts': contracts, 'bench_start': start, 'bench_end': end, 'bench_workdir': workdir}, handle)
     return [os.path.join(VENV_BIN, 'ansible-playbook'), '-i', 'localhost,', os.path.join(BENCH_DIR, runner + '.yml'), '-e', '@' + vars_file]
 
 
@@ -54,14 +57,22 @@ def read_baseline(child) -> tuple:
     return report['entries'], report['loop_seconds']
 
 
-def read_playbook(timing_file: str) -> tuple:
-    """(entries, fetch task seconds) from the bench_timing callback's file; ValueError with the task's message."""
+def read_playbook(timing_file: str, spanning: bool = False) -> tuple:
+    """(entries, fetch task seconds) from the bench_timing callback's file; ValueError with the task's message.
+
+    ``spanning``: the seconds from the first task's start to the end of the last task before the count."""
     with open(timing_file, encoding='utf-8') as handle:
         tasks = json.load(handle)['tasks']
+    failed = next((task for task in tasks if task['status'] != 'ok'), None)
+    if failed is not None:
+        raise ValueError('%s: %s' % (failed['name'], failed.get('msg')))
     fetch = next((task for task in tasks if task['name'].startswith(FETCH_TASK)), None)
     count = next((task for task in tasks if task['name'] == COUNT_TASK), fetch)
-    if fetch is None or fetch['status'] != 'ok' or count is None:
-        raise ValueError((fetch or {}).get('msg') or 'the fetch task did not run')
+    if count is None or (fetch is None and not spanning):
+        raise ValueError('the fetch task did not run')
+    if spanning:
+        timed = [task for task in tasks if task['name'] != COUNT_TASK and task['started'] is not None]
+        return int(count['msg']), max(task['ended'] for task in timed) - min(task['started'] for task in timed)
     return int(count['msg']), fetch['seconds']
 
 
@@ -79,7 +90,7 @@ def run_once(runner: str, url: str, contracts: list, truth: int, timeout: float,
     if child.status != 'ok':
         return dict(run, detail=child.tail())
     try:
-        entries, task = read_baseline(child) if runner == 'baseline' else read_playbook(timing_file)
+        entries, task = read_baseline(child) if runner == 'baseline' else read_playbook(timing_file, runner in SPANNING)
     except (ValueError, KeyError, IndexError, OSError) as error:
         return dict(run, status='FAILED', detail='%s\n%s' % (error, child.tail()))
     run.update(entries=entries, task_s=task, status='ok' if entries == truth else 'WRONG')

@@ -45,8 +45,9 @@ class CallbackModule(CallbackBase):
     def _record(self, result, status):
         task = result._task  # pylint: disable=protected-access
         started = self._started.get(task._uuid)  # pylint: disable=protected-access
-        record = {'name': task.get_name(), 'status': status,
-                  'seconds': None if started is None else time.perf_counter() - started}
+        ended = time.perf_counter()
+        record = {'name': task.get_name(), 'status': status, 'started': started, 'ended': ended,
+                  'seconds': None if started is None else ended - started}
         if status != 'ok' or task.action in ('debug', 'ansible.builtin.debug'):
             record['msg'] = str(result._result.get('msg', ''))[:2000]  # pylint: disable=protected-access
         self._tasks.append(record)

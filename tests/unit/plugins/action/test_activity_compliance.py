@@ -45,7 +45,7 @@ def test_the_junit_file_is_written_once_and_rewritten_when_the_verdict_changes(t
     assert dirty['changed'] is True and dirty['passed'] is False
     with open(path, encoding='utf-8') as handle:
         assert '<failure' in handle.read()
-    assert os.listdir(os.path.dirname(path)) == ['compliance.xml']
+    assert sorted(os.listdir(os.path.dirname(path))) == ['compliance.offending.jsonl', 'compliance.xml']
 
 
 def test_check_mode_writes_nothing_but_says_what_would_change(tmp_path):
@@ -114,10 +114,11 @@ def test_run_honours_check_mode(tmp_path):
 
 
 @pytest.mark.parametrize('task_args, message', [
-    ({'policies': POLICIES}, 'missing required arguments: activities'),
+    ({'policies': POLICIES}, 'give either activities (the entries to judge) or query'),
+    (args(query={}), 'give either activities (the entries to judge) or query'),
     (args(policies={'allowed_user': ['x']}), "policies has the unknown key 'allowed_user'"),
     (args(activities=[{'id': 'x'}]), 'activities[0] lacks time'),
-    (args(colour='blue'), 'Unsupported parameters'),
+    (args(colour='blue'), 'unsupported parameters: colour; the parameters are: activities, junit_path'),
 ])
 def test_run_fails_on_unusable_arguments(task_args, message):
     with pytest.raises(AnsibleActionFail) as caught:

@@ -43,8 +43,10 @@ class SvgIds(HTMLParser):
 
 
 def report(tmp_path, entries=None, formats=action.FORMATS, check_mode=False, title='Report'):
-    _summary, contents = action.build_report(ENTRIES if entries is None else entries, list(formats), title, 10)
-    return action.write_report(str(tmp_path / 'out'), 'activity', contents, check_mode=check_mode)
+    options = {'formats': list(formats), 'title': title, 'top': 10, 'basename': 'activity'}
+    _summary, files, changed = action.write_reports(ENTRIES if entries is None else entries, str(tmp_path / 'out'), options,
+                                                    check_mode=check_mode)
+    return files, changed
 
 
 def test_every_format_is_written_and_parses_back(tmp_path):
@@ -122,7 +124,7 @@ def test_failed_write_keeps_the_old_file_and_removes_the_temporary_one(tmp_path,
 
     def refuse(_source, _target):
         raise OSError('disk full')
-    monkeypatch.setattr(action.os, 'replace', refuse)
+    monkeypatch.setattr(os, 'replace', refuse)
     with pytest.raises(OSError, match='disk full'):
         report(tmp_path, entries=ENTRIES[:1], formats=['jsonl'])
     with open(files['jsonl'], encoding='utf-8') as stream:
@@ -153,7 +155,7 @@ def args(**overrides) -> dict:
 def test_validated_args_fills_the_defaults():
     assert action.validated_args(args()) == {
         'activities': ENTRIES, 'dest': 'out', 'formats': list(action.FORMATS), 'title': action.DEFAULT_TITLE,
-        'top': 10, 'basename': 'activity', 'window': None}
+        'top': 10, 'basename': 'activity', 'window': None, 'query': None}
 
 
 @pytest.mark.parametrize('overrides, message', [
