@@ -23,7 +23,7 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.errors import Ac
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.controller_read import MODULE, module_defaults, read_activity
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.files import write_if_changed, write_stream_if_changed
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.junit import junit_xml
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.policies import evaluate
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.policies import evaluate, validate_policies
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_files import FORMATS, checked_report_options, write_reports
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_formats import write_jsonl
 
@@ -59,8 +59,6 @@ def check_compliance(args: dict, check_mode: bool) -> dict:
     ``changed``; ValueError when the policies, the entries or the options are unusable, OSError when a file cannot
     be written. Each policy lists its first ``max_offending`` offending entries; ``violations`` counts them all."""
     listed = args.get('max_offending', 100)
-    if listed < 0:
-        raise ValueError('max_offending must be 0 or more, got %d' % listed)
     entries = args['activities']
     verdict = evaluate(entries, args['policies'], args.get('window'))
     result = dict(bounded(verdict, listed), changed=False, junit_path=None, offending_path=None, report_files={}, report_summary=None)
@@ -118,9 +116,8 @@ class ActionModule(ActionBase):
         del tmp
         try:
             args = validated_args(self._task.args)
-            for key in ('junit_path',):
-                if args.get(key):
-                    args[key] = self._loader.path_dwim(args[key])
+            if args.get('junit_path'):
+                args['junit_path'] = self._loader.path_dwim(args['junit_path'])
             if args.get('report'):
                 args['report']['dest'] = self._loader.path_dwim(args['report']['dest'])
             if args['activities'] is None:
@@ -151,5 +148,10 @@ def validated_args(task_args: dict) -> dict:
     args = result.validated_parameters
     if (activities is None) == (args.get('query') is None):
         raise ValueError('give either activities (the entries to judge) or query (the options of %s to read them with)' % MODULE)
+    if args['max_offending'] < 0:
+        raise ValueError('max_offending must be 0 or more, got %d' % args['max_offending'])
+    validate_policies(args['policies'])  # before a read that may take minutes
+    if args.get('report'):
+        checked_report_options(args['report'])
     args['activities'] = activities
     return args

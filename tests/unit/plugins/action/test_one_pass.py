@@ -121,3 +121,14 @@ def test_check_mode_reads_and_judges_but_writes_nothing(emulator, tmp_path):
     result = run(activity_compliance, args, tmp_path, check_mode=True)
     assert result['entries'] == 800 and result['changed'] is True
     assert not (tmp_path / 'c').exists()
+
+
+@pytest.mark.parametrize('extra, message', [
+    ({'policies': {'allowed_user': ['x']}}, "policies has the unknown key 'allowed_user'"),
+    ({'report': {'dest': 'r', 'basename': '../x'}}, 'basename must be a plain file name'),
+    ({'max_offending': -1}, 'max_offending must be 0 or more'),
+])
+def test_unusable_arguments_fail_before_anything_is_read(tmp_path, extra, message):
+    args = dict({'query': {'api_url': 'http://127.0.0.1:9', 'token': TOKEN}, 'policies': POLICIES}, **extra)
+    with pytest.raises(AnsibleActionFail, match=message):
+        run(activity_compliance, args, tmp_path)
