@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Emulator-only endpoints under /_emulator: health, stats, ground truth, appends, the OpenAPI document.
+"""Emulator-only endpoints under /_emulator: health, stats, ground truth, the Cloud API requests and their secrets,
+appends, the OpenAPI document.
 
 No auth, no faults, no latency: tests use them to check what the real endpoints served.
 """
@@ -18,9 +19,10 @@ MAX_APPEND = 100000
 class Admin:
     """Routes ``/_emulator/...`` (segments after ``_emulator``)."""
 
-    def __init__(self, catalog, stats, openapi_path=None, window_end=None):
+    def __init__(self, catalog, stats, openapi_path=None, window_end=None, cloud_requests=None):
         self.catalog = catalog
         self.stats = stats
+        self.cloud_requests = cloud_requests
         self.openapi_path = openapi_path
         self.window_end = window_end or (lambda end_us: end_us)  # dateEnd as the API reads it (--date-end)
 
@@ -30,10 +32,11 @@ class Admin:
             ("GET", "stats"): lambda: json_response(self.stats.snapshot()),
             ("POST", "stats/reset"): self._reset,
             ("GET", "entries"): lambda: self._entries(segments, values),
+            ("GET", "requests"): lambda: self._requests(segments),
             ("POST", "append"): lambda: self._append(segments, values),
             ("GET", "openapi.yaml"): self._openapi,
         }
-        name = segments[0] if segments[:1] in (("entries",), ("append",)) else "/".join(segments)
+        name = segments[0] if segments[:1] in (("entries",), ("append",), ("requests",)) else "/".join(segments)
         handler = routes.get((method, name))
         if handler is not None:
             try:
@@ -61,6 +64,15 @@ class Admin:
             return contract
         ids = self.catalog.store(contract).ids(parse_date(values, "dateStart"), self.window_end(parse_date(values, "dateEnd")))
         return json_response({"total": len(ids), "ids": ids})
+
+    def _requests(self, segments: tuple) -> Response:
+        """The Cloud API requests of one contract: id, createdDate, final status, whether still served, and the secrets
+        its headers and body hold (every one starts with ``SECRET-``)."""
+        contract = self._contract(segments)
+        if isinstance(contract, Response):
+            return contract
+        listing = self.cloud_requests.listing(contract)
+        return json_response({"total": len(listing), "requests": listing})
 
     def _append(self, segments: tuple, values: dict) -> Response:
         """Append entries now (or lagged) to one contract; answers their ids."""

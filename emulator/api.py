@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The Activity Log API v1 itself: routing, auth, parameters, pages, plus rate limiting and fault injection.
+"""The Activity Log API v1 itself: routing, auth, parameters, pages, plus rate limiting and fault injection; and the
+one Cloud API v6 resource beside it, ``GET /cloudapi/v6/requests/{requestId}`` (the requests behind the entries).
 
 Kept free of socket code (server.py does the I/O) so the semantics read in one place.
 """
@@ -11,10 +12,13 @@ import time
 import urllib.parse
 
 from emulator.admin import Admin
+from emulator.cloud_requests import MAX_DEPTH, CloudRequests
 from emulator.params import PagingRules, ParamError, first_values, parse_page_request
 from emulator.responses import error_response, html_error_response, json_response, malformed, truncated, Response
 
 API_ROOT = ("activitylog", "v1")
+REQUESTS_ROOT = ("cloudapi", "v6", "requests")
+MS_PER_DAY = 86400000
 DROP = None  # respond() returns this to close the connection without an answer
 
 
@@ -39,11 +43,14 @@ class Request:
 class ApiSettings:
     """The knobs of the API behaviour (from the command line)."""
 
-    def __init__(self, order: str = "newest", paging=None, latency_ms: float = 0.0, contract_header_required: bool = False):
+    def __init__(self, order: str = "newest", paging=None, latency_ms: float = 0.0, contract_header_required: bool = False,
+                 request_retention_days: float = 0.0, now_ms=None):
         self.order = order
         self.paging = paging or PagingRules()
         self.latency_ms = latency_ms
         self.contract_header_required = contract_header_required
+        self.request_retention_ms = int(request_retention_days * MS_PER_DAY)  # 0: Cloud API requests never expire
+        self.now_ms = now_ms or (lambda: int(time.time() * 1000))  # the emulator's now: --until, else the clock
 
 
 def split_target(target: str) -> tuple:
@@ -63,35 +70,45 @@ class Application:
         self.limiter = limiter
         self.injector = injector
         self.stats = stats
-        self.admin = Admin(catalog, stats, openapi_path, self.settings.paging.window_end)
+        self.cloud_requests = CloudRequests(catalog, self.settings.request_retention_ms, self.settings.now_ms)
+        self.admin = Admin(catalog, stats, openapi_path, self.settings.paging.window_end, self.cloud_requests)
 
     def respond(self, request: Request):
         """The Response for a request, or DROP."""
         segments, query = split_target(request.target)
         if segments[:1] == ("_emulator",):
             return self.admin.respond(request.method, segments[1:], first_values(query))
+        if segments[:3] == REQUESTS_ROOT and len(segments) == 4:
+            request_id = segments[3]
+            self.stats.cloud.request(request_id)
+            return self._guarded(request, self.stats.cloud,
+                                 lambda credential: self._request_resource(request, request_id, credential, first_values(query)))
         self.stats.request()
         if segments[:2] != API_ROOT or len(segments) > 4 or (len(segments) > 2 and segments[2] != "contracts"):
             return self._count(error_response(404, f"No such resource: {urllib.parse.urlsplit(request.target).path}"))
+        return self._guarded(request, self.stats, lambda credential: self._endpoint(request, segments[2:], credential, first_values(query)))
+
+    def _guarded(self, request: Request, stats, answer):
+        """What every API endpoint goes through: latency, the credential's rate limit, then maybe a fault."""
         if self.settings.latency_ms:
             time.sleep(self.settings.latency_ms / 1000.0)
         credential = self.credentials.resolve(request.authorization)
         if self.limiter is not None:
             retry_after = self.limiter.retry_after(credential.key if credential else "anonymous")
             if retry_after is not None:
-                return self._count(error_response(429, "Rate limit exceeded, retry later", [("Retry-After", str(retry_after))]))
-        return self._with_faults(request, lambda: self._endpoint(request, segments[2:], credential, first_values(query)))
+                return self._count(error_response(429, "Rate limit exceeded, retry later", [("Retry-After", str(retry_after))]), stats)
+        return self._with_faults(request, lambda: answer(credential), stats)
 
-    def _count(self, response: Response) -> Response:
-        self.stats.status(response.status)
+    def _count(self, response: Response, stats=None) -> Response:
+        (stats or self.stats).status(response.status)
         return response
 
-    def _with_faults(self, request: Request, answer):
+    def _with_faults(self, request: Request, answer, stats):
         """Maybe replace the real answer with an injected fault (at most ``--fault-streak-max`` in a row per request)."""
         key = f"{request.method} {request.target}"
         kind = self.injector.draw(key) if self.injector is not None else None
         if kind == "drop":
-            self.stats.fault(kind)
+            stats.fault(kind)
             return DROP
         if kind == "error":
             code = self.injector.choice(self.injector.plan.error_codes)
@@ -110,8 +127,8 @@ class Application:
                     self.injector.not_applied(key)
                     kind = None
         if kind:
-            self.stats.fault(kind)
-        return self._count(response)
+            stats.fault(kind)
+        return self._count(response, stats)
 
     def _endpoint(self, request: Request, rest: tuple, credential, values: dict) -> Response:
         if request.method != "GET":
@@ -147,3 +164,23 @@ class Application:
             return False
         header = (request.contract_header or "").strip()
         return not (header.isascii() and header.isdigit() and int(header) == contract)
+
+    def _request_resource(self, request: Request, request_id: str, credential, values: dict) -> Response:
+        """``GET /cloudapi/v6/requests/{requestId}``: the request behind entries of a contract the credential may read."""
+        if request.method != "GET":
+            return error_response(405, f"Method {request.method} is not allowed here; the emulator serves requests read-only (GET)", [("Allow", "GET")])
+        if credential is None:
+            return error_response(401, "Unauthorized: missing or invalid credentials (send a Bearer token or Basic credentials)")
+        if not credential.requests:
+            return error_response(403, "Forbidden: the credential lacks the privilege to read Cloud API requests")
+        depth = values.get("depth", "0").strip()
+        if not (depth.isascii() and depth.isdigit() and int(depth) <= MAX_DEPTH):
+            return error_response(400, f"Invalid value for query parameter 'depth': must be an integer from 0 to {MAX_DEPTH}")
+        contracts = credential.listed(self.catalog.contracts)
+        if request.contract_header is not None:  # the Cloud API shows a contract's requests only to that contract's users
+            header = request.contract_header.strip()
+            contracts = [int(header)] if header.isascii() and header.isdigit() and int(header) in contracts else []
+        record = self.cloud_requests.find(request_id, contracts)
+        if record is None or not self.cloud_requests.retained(record):
+            return error_response(404, "Resource does not exist: no such request of this credential's contracts, or older than requests are kept")
+        return json_response(self.cloud_requests.resource(record, request.base_url, int(depth)))

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Credentials: Bearer tokens and Basic users, each with the contracts it may read and the activity-log privilege."""
+"""Credentials: Bearer tokens and Basic users, each with the contracts it may read, the activity-log privilege and the
+privilege to read Cloud API requests (``/cloudapi/v6/requests/{id}``)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,13 @@ class CredentialError(Exception):
 class Credential:
     """What one token or user may do. ``key`` identifies it in logs and rate-limit buckets without the secret."""
 
-    __slots__ = ("key", "contracts", "privilege")
+    __slots__ = ("key", "contracts", "privilege", "requests")
 
-    def __init__(self, key: str, contracts, privilege: bool = True):
+    def __init__(self, key: str, contracts, privilege: bool = True, requests: bool = True):
         self.key = key
         self.contracts = None if contracts == ALL_CONTRACTS else tuple(contracts)
         self.privilege = privilege
+        self.requests = requests  # may read the Cloud API requests of its contracts
 
     def covers(self, contract: int) -> bool:
         """Whether the contract belongs to this credential (listing); reading also needs the privilege."""
@@ -44,12 +46,14 @@ class Credentials:
 
     @classmethod
     def builtin(cls, contracts: list) -> "Credentials":
-        """The documented defaults: a reseller sees every contract, a single user the first, one token lacks the privilege."""
+        """The documented defaults: a reseller sees every contract, a single user the first, one token lacks the activity-log
+        privilege, another the privilege to read Cloud API requests."""
         first = contracts[:1]
         reseller = Credential("token:reseller", ALL_CONTRACTS)
         single = Credential("token:single", first)
         return cls(
-            tokens={"reseller-token": reseller, "single-token": single, "noprivilege-token": Credential("token:noprivilege", first, False)},
+            tokens={"reseller-token": reseller, "single-token": single, "noprivilege-token": Credential("token:noprivilege", first, False),
+                    "no-requests-token": Credential("token:no-requests", first, True, False)},
             basic={
                 "reseller@example.com": ("reseller-password", Credential("basic:reseller@example.com", ALL_CONTRACTS)),
                 "user@example.com": ("user-password", Credential("basic:user@example.com", first)),
@@ -58,7 +62,7 @@ class Credentials:
 
     @classmethod
     def from_file(cls, path: str) -> "Credentials":
-        """``{"tokens": {token: {contracts, privilege}}, "basic": {user: {password, contracts, privilege}}}``."""
+        """``{"tokens": {token: {contracts, privilege, requests}}, "basic": {user: {password, contracts, privilege, requests}}}``."""
         try:
             with open(path, encoding="utf-8") as handle:
                 document = json.load(handle)
@@ -109,7 +113,7 @@ def _section(document: dict, name: str) -> dict:
 
 
 def _credential(key: str, grant, label: str) -> Credential:
-    """Validate one grant: contracts is '*' or a list of contract numbers; privilege defaults to true."""
+    """Validate one grant: contracts is '*' or a list of contract numbers; privilege and requests default to true."""
     if not isinstance(grant, dict):
         raise CredentialError(f"{label}: expected an object with 'contracts'")
     contracts = grant.get("contracts", [])
@@ -120,7 +124,9 @@ def _credential(key: str, grant, label: str) -> Credential:
             contracts = [int(contract) for contract in contracts]
         except (TypeError, ValueError):
             raise CredentialError(f"{label}: 'contracts' must hold contract numbers")
-    privilege = grant.get("privilege", True)
-    if not isinstance(privilege, bool):
-        raise CredentialError(f"{label}: 'privilege' must be true or false")
-    return Credential(key, contracts, privilege)
+    flags = {}
+    for name in ("privilege", "requests"):
+        flags[name] = grant.get(name, True)
+        if not isinstance(flags[name], bool):
+            raise CredentialError(f"{label}: '{name}' must be true or false")
+    return Credential(key, contracts, flags["privilege"], flags["requests"])

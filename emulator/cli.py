@@ -74,6 +74,7 @@ def validate(args) -> None:
     _check(args.latency_ms >= 0 and args.slow_seconds >= 0 and args.fault_streak_max >= 0, "--latency-ms, --slow-seconds and --fault-streak-max must be >= 0")
     _check(args.rate_limit >= 0 and args.rate_burst >= 1, "--rate-limit must be >= 0 and --rate-burst >= 1")
     _check(args.live_rate >= 0 and args.live_lag >= 0, "--live-rate and --live-lag must be >= 0")
+    _check(0 <= args.request_retention_days < float("inf"), "--request-retention-days must be a number of days >= 0")
     _check((args.tls_cert is None) == (args.tls_key is None), "--tls-cert and --tls-key go together")
 
 
@@ -105,8 +106,11 @@ def paging_rules(args) -> PagingRules:
 def build_application(args, catalog: Catalog) -> Application:
     credentials = Credentials.from_file(args.credentials) if args.credentials else Credentials.builtin(catalog.contracts)
     plan = FaultPlan({kind: getattr(args, f"{kind}_rate") for kind in FAULT_KINDS}, args.error_codes, args.slow_seconds, args.fault_streak_max)
+    now = until_ms(args) if args.until is not None else None  # the emulator's now: --until, else the clock at each request
+    settings = ApiSettings(args.order, paging_rules(args), args.latency_ms, args.contract_header_required, args.request_retention_days,
+                           (lambda: now) if now is not None else None)
     return Application(
-        catalog, credentials, ApiSettings(args.order, paging_rules(args), args.latency_ms, args.contract_header_required),
+        catalog, credentials, settings,
         RateLimiter(args.rate_limit, args.rate_burst) if args.rate_limit > 0 else None,
         FaultInjector(plan, args.seed) if plan.active else None, Stats(), OPENAPI_PATH)
 

@@ -25,10 +25,12 @@ PROFILES = {
 }
 
 DESCRIPTION = """Emulator of the IONOS Cloud Activity Log API v1 (GET /activitylog/v1, /contracts, /contracts/{n})
-with deterministic realistic data, configurable limits, rate limiting, fault injection, live appends and TLS.
+with deterministic realistic data, configurable limits, rate limiting, fault injection, live appends and TLS; it
+also serves the Cloud API v6 requests behind its entries (GET /cloudapi/v6/requests/{requestId}).
 Listens on loopback only unless told otherwise. Built-in credentials: Bearer reseller-token (all contracts),
-single-token (first contract), noprivilege-token (lists the first contract, 403 on reading); Basic
-reseller@example.com:reseller-password and user@example.com:user-password. See docs/emulator.md."""
+single-token (first contract), noprivilege-token (lists the first contract, 403 on reading), no-requests-token
+(reads the first contract, 403 on /cloudapi/v6/requests); Basic reseller@example.com:reseller-password and
+user@example.com:user-password. See docs/emulator.md."""
 
 
 def _contract_list(text: str) -> list:
@@ -109,6 +111,9 @@ def _api(parser) -> None:
                        help="whether an entry at exactly dateEnd is in the window (default: %(default)s)")
     group.add_argument("--contract-header-required", action="store_true",
                        help="403 for any contract but a credential's first without the header X-Contract-Number: <that contract>")
+    group.add_argument("--request-retention-days", type=float, default=14.0, metavar="D",
+                       help="GET /cloudapi/v6/requests/{id} is 404 for a request created more than D days before now "
+                            "(--until, else the clock; may be fractional; 0 = keep all; default: %(default)s)")
     group.add_argument("--live-rate", type=float, default=0.0, metavar="R", help="append R entries per second per contract while running (default: off)")
     group.add_argument("--live-lag", type=float, default=0.0, metavar="S",
                        help="stamp live entries with a random time in [now - S, now] instead of now (default: %(default)s)")

@@ -9,6 +9,7 @@ import hashlib
 import json
 import threading
 
+from emulator.cloud_requests import RequestIndex
 from emulator.generator import LiveSource, generate_entries
 from emulator.store import ContractStore
 from emulator.timefmt import US_PER_MS, now_ms, parse_us
@@ -48,13 +49,14 @@ class _GcPaused:
 
 
 class Catalog:
-    """Contracts and their stores; a store is built on first use, under a per-contract lock."""
+    """Contracts and their stores; a store (and the index of its Cloud API requests) is built on first use, under a per-contract lock."""
 
     def __init__(self, spec: DataSpec):
         self.spec = spec
         self.contracts = list(spec.loaded) if spec.loaded is not None else list(spec.contracts)
         self.hit_encoder = HitEncoder(spec.variants)
         self._stores = {}
+        self._requests = {}
         self._build_locks = {contract: threading.Lock() for contract in self.contracts}
         self._live_lock = threading.Lock()
         self._live = {}
@@ -69,31 +71,42 @@ class Catalog:
             with self._build_locks[contract]:
                 store = self._stores.get(contract)
                 if store is None:
-                    store = ContractStore(self._records(contract))
+                    index = RequestIndex(contract)
+                    store = ContractStore(self._records(contract, index))
+                    self._requests[contract] = index
                     self._stores[contract] = store
         return store
 
-    def _records(self, contract: int) -> list:
+    def requests(self, contract: int) -> RequestIndex:
+        """The Cloud API requests behind the contract's entries, building the contract on first use."""
+        self.store(contract)
+        return self._requests[contract]
+
+    def _records(self, contract: int, index: RequestIndex) -> list:
         with _GcPaused():
             if self.spec.loaded is not None:
-                records = self._loaded_records(contract)
+                records = self._loaded_records(contract, index)
             else:
-                records = self._generated_records(contract)
+                records = self._generated_records(contract, index)
             records.sort(key=lambda record: record[0])
         return records
 
-    def _generated_records(self, contract: int) -> list:
+    def _generated_records(self, contract: int, index: RequestIndex) -> list:
+        """Hits of the generated entries; the requests are taken from the entries as generated (before any variant)."""
         spec = self.spec
         shaper = EntryShaper(spec.variants, spec.seed, contract)
         hit = self.hit_encoder.hit
+        observe = index.observe
         records = []
         for rank, (moment, entry) in enumerate(generate_entries(spec.seed, contract, spec.entries, spec.start_ms, spec.until_ms)):
             records.append((moment * US_PER_MS, hit(encode_json(shaper.shape(entry)), moment, rank), entry["@uuid"], rank))
+            observe(entry, moment, rank)
         return records
 
-    def _loaded_records(self, contract: int) -> list:
+    def _loaded_records(self, contract: int, index: RequestIndex) -> list:
         records = []
         for rank, (time_us, entry) in enumerate(self.spec.loaded[contract]):
+            index.observe(entry, time_us // US_PER_MS, rank)
             entry_json = encode_json(entry)
             entry_id = entry.get("@uuid")
             if not isinstance(entry_id, str):
@@ -112,6 +125,7 @@ class Catalog:
             for moment, entry in source.take(count, now_ms(), lag_ms):
                 rank = len(store) + len(records)  # unique: the store only grows, and appends are serialised here
                 records.append((moment * US_PER_MS, self.hit_encoder.hit(encode_json(shaper.shape(entry)), moment, rank), entry["@uuid"], rank))
+                self._requests[contract].observe(entry, moment, rank)
             store.insert(records)
         return [record[2] for record in records]
 

@@ -117,24 +117,42 @@ class FaultInjector:
             return self._rng.choice(tuple(options))
 
 
-class Stats:
-    """Counters for /_emulator/stats: requests, answers by status and injected faults."""
+MAX_COUNTED_IDS = 100000
+MAX_ID_LENGTH = 128
 
-    def __init__(self):
+
+class Stats:
+    """Counters for /_emulator/stats: requests, answers by status and injected faults.
+
+    The top level counts the Activity Log API (and unknown paths); ``cloud`` counts ``/cloudapi/v6/requests/{id}``
+    apart, with the number of requests per request id (``by_id``), so a test can tell how often each was fetched.
+    """
+
+    def __init__(self, nested: bool = True):
         self._lock = threading.Lock()
+        self._counting_ids = not nested
+        self.cloud = Stats(nested=False) if nested else None
+        self._zero()
+
+    def _zero(self) -> None:
         self._requests = 0
         self._by_status = collections.Counter()
         self._faults = collections.Counter({kind: 0 for kind in FAULT_KINDS})
+        self._by_id = collections.Counter()
 
     def reset(self) -> None:
         with self._lock:
-            self._requests = 0
-            self._by_status = collections.Counter()
-            self._faults = collections.Counter({kind: 0 for kind in FAULT_KINDS})
+            self._zero()
+        if self.cloud is not None:
+            self.cloud.reset()
 
-    def request(self) -> None:
+    def request(self, request_id=None) -> None:
         with self._lock:
             self._requests += 1
+            if self._counting_ids and request_id is not None:
+                request_id = request_id[:MAX_ID_LENGTH]  # a fuzzer's huge id must not grow the counters without bound
+                if request_id in self._by_id or len(self._by_id) < MAX_COUNTED_IDS:
+                    self._by_id[request_id] += 1
 
     def status(self, code: int) -> None:
         with self._lock:
@@ -146,4 +164,9 @@ class Stats:
 
     def snapshot(self) -> dict:
         with self._lock:
-            return {"requests": self._requests, "by_status": dict(self._by_status), "faults": dict(self._faults)}
+            snapshot = {"requests": self._requests, "by_status": dict(self._by_status), "faults": dict(self._faults)}
+            if self._counting_ids:
+                snapshot["by_id"] = dict(self._by_id)
+        if self.cloud is not None:
+            snapshot["cloud_requests"] = self.cloud.snapshot()
+        return snapshot

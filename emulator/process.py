@@ -69,8 +69,17 @@ class EmulatorAdmin:
         """Append ``count`` entries to ``contract`` now, dated ``lag`` seconds back (``POST /_emulator/append``); their ids."""
         return self.request_json("POST", "/_emulator/append/%d" % contract, {"count": count, "lag": lag})["ids"]
 
+    def cloud_requests(self, contracts) -> list:
+        """The Cloud API requests of one contract or of several (``GET /_emulator/requests``), oldest first: each
+        ``{"id", "createdDate", "status", "retained", "secrets"}``; ``retained`` false: the API answers 404 (too old)."""
+        listing = []
+        for contract in [contracts] if isinstance(contracts, int) else contracts:
+            listing.extend(self.request_json("GET", "/_emulator/requests/%d" % contract)["requests"])
+        return listing
+
     def stats(self) -> dict:
-        """The request counters (``GET /_emulator/stats``): ``requests``, ``by_status`` and the rest."""
+        """The request counters (``GET /_emulator/stats``): ``requests``, ``by_status`` and the rest; those of
+        ``/cloudapi/v6/requests/{id}`` apart in ``cloud_requests`` (with ``by_id``: requests per request id)."""
         return self.request_json("GET", "/_emulator/stats")
 
     def reset_stats(self) -> None:

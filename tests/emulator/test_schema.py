@@ -29,10 +29,12 @@ DOC_URI = "urn:ionos:activitylog:v1:openapi"
 INFO = "/activitylog/v1"
 CONTRACTS = "/activitylog/v1/contracts"
 CONTRACT = "/activitylog/v1/contracts/{contractNumber}"
-TEMPLATES = (INFO, CONTRACTS, CONTRACT)
+REQUEST = "/cloudapi/v6/requests/{requestId}"
+TEMPLATES = (INFO, CONTRACTS, CONTRACT, REQUEST)
 RESELLER = {"Authorization": "Bearer reseller-token"}
 SINGLE = {"Authorization": "Bearer single-token"}
 NOPRIVILEGE = {"Authorization": "Bearer noprivilege-token"}
+NO_REQUESTS = {"Authorization": "Bearer no-requests-token"}
 VARIANTS = ("string-contract-numbers", "string-http-status", "string-audit-version", "total-object", "extra-hit-keys", "no-uuid", "sparse")
 TIMEOUT = 10
 
@@ -366,6 +368,39 @@ def test_404(emulator):
         assert_valid("/components/responses/NotFound/content/application~1json/schema", response.json())
 
 
+def request_ids(base, contract):
+    """Ids of the Cloud API requests of a contract that the emulator still serves, oldest first (admin endpoint)."""
+    response = requests.get("%s/_emulator/requests/%d" % (base, contract), timeout=TIMEOUT)
+    assert response.status_code == 200, response.text
+    return [item["id"] for item in response.json()["requests"] if item["retained"]]
+
+
+def test_cloud_api_requests(emulator):
+    numbers = contract_numbers(emulator.url)
+    ids = request_ids(emulator.url, numbers[0])[::25]
+    assert len(ids) >= 10
+    with_body = 0
+    for request_id in ids:
+        path = REQUEST.replace("{requestId}", request_id)
+        pinned = dict(RESELLER, **{"X-Contract-Number": str(numbers[0])})
+        for params, headers in (({"depth": 1}, RESELLER), ({}, SINGLE), ({"depth": 2, "pretty": "false"}, pinned)):
+            response = get(emulator.url, path, headers, params)
+            assert response.status_code == 200, (path, params, response.text)
+            body = check_response(response, REQUEST)
+            assert body["id"] == request_id and body["properties"]["url"].startswith("https://api.ionos.com/cloudapi/v6/")
+            assert ("metadata" in body["metadata"]["requestStatus"]) == ("depth" in params)
+            with_body += "body" in body["properties"]
+        check_response(get(emulator.url, path + "/", RESELLER, {"depth": 1}), REQUEST)
+    assert with_body
+    path = REQUEST.replace("{requestId}", ids[0])
+    for headers, params, status in ((RESELLER, {"depth": "x"}, 400), (RESELLER, {"depth": 11}, 400), ({}, {}, 401), (NO_REQUESTS, {}, 403),
+                                    (RESELLER, {}, 404), (dict(RESELLER, **{"X-Contract-Number": str(numbers[1])}), {}, 404)):
+        target = path if status != 404 or "X-Contract-Number" in headers else REQUEST.replace("{requestId}", "no-such-request")
+        response = get(emulator.url, target, headers, params)
+        assert response.status_code == status, (headers, params, response.text)
+        assert check_response(response, REQUEST)["httpStatus"] == status
+
+
 def test_429_with_retry_after(start_emulator):
     with start_emulator("--rate-limit", "1", "--rate-burst", "1") as emulator:
         number = contract_numbers(emulator.url)[0]
@@ -388,13 +423,14 @@ def _statuses_until_seen(emulator, wanted, max_requests=400):
     """GET every operation with varying queries until each wanted status was seen on each; returns {status: {template}}."""
     seen = {}
     for index in range(max_requests):
-        template = TEMPLATES[index % 3]
-        path = template.replace("{contractNumber}", "31909628")  # the first default contract: /contracts fails here too
+        template = TEMPLATES[index % len(TEMPLATES)]
+        # the first default contract (/contracts fails here too), and any request id (every answer is a fault here)
+        path = template.replace("{contractNumber}", "31909628").replace("{requestId}", "9a4c3c7e-2f59-4a43-8f0b-1e1d2c3b4a5f")
         response = get(emulator.url, path, RESELLER, {"offset": index, "limit": 1} if template == CONTRACT else {"n": index})
         check_response(response, template)
         if response.status_code != 200:
             seen.setdefault(response.status_code, set()).add(template)
-        if all(len(seen.get(code, ())) == 3 for code in wanted):
+        if all(len(seen.get(code, ())) == len(TEMPLATES) for code in wanted):
             break
     return seen
 
