@@ -122,13 +122,15 @@ options:
       - Keep only the entries that match. Keys are combined with AND, the values of one key with OR.
       - String values match case-insensitively and may hold C(*) and C(?) globs.
       - V(username), V(event_type), V(action) (HTTP method), V(resource_type), V(resource_id), V(resource_action)
-        (for example C(*.delete)), V(source_ip) (addresses or CIDR ranges), V(source_service), V(status) take a
-        string or a list; V(errors_only) takes a boolean.
+        (for example C(*.delete)), V(source_ip) (addresses or CIDR ranges), V(source_service), V(event_service),
+        V(initiator), V(status), V(request_id), V(queue_ref_id) and V(uri) (for example
+        C(/cloudapi/v6/datacenters/*/servers*)) take a string or a list; V(errors_only) takes a boolean.
       - The resource keys look at the entry's resources; one resource must match all the resource keys given.
       - Each key but V(errors_only) has an C(exclude_) twin (V(exclude_username), V(exclude_event_type),
         V(exclude_action), V(exclude_resource_type), V(exclude_resource_id), V(exclude_resource_action),
-        V(exclude_source_ip), V(exclude_source_service), V(exclude_status)) that takes the same values and drops
-        exactly the entries the key would keep. An entry without the field (for V(exclude_source_ip), without an
+        V(exclude_source_ip), V(exclude_source_service), V(exclude_event_service), V(exclude_initiator),
+        V(exclude_status), V(exclude_request_id), V(exclude_queue_ref_id), V(exclude_uri)) that takes the same values
+        and drops exactly the entries the key would keep. An entry without the field (for V(exclude_source_ip), without an
         address) is kept.
       - A key and its twin combine; for example V(event_type=Request*) with V(exclude_event_type=RequestStatusUpdate)
         keeps the C(Request*) entries except C(RequestStatusUpdate).

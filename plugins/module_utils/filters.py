@@ -11,6 +11,8 @@ Semantics, all of them pinned by the unit tests:
   every string key: the API mixes ``Error``/``ERROR``-style spellings, and HTTP methods are case-insensitive.
   A value may be a string or an integer (YAML reads ``resource_id: 12345`` as one); it is stripped of
   surrounding whitespace, and an empty value or an empty list is an error rather than a silent no-op.
+* ``username``, ``event_type``, ``action``, ``source_service``, ``event_service``, ``initiator``, ``status``,
+  ``request_id``, ``queue_ref_id`` and ``uri`` (SCALAR_KEYS) match the entry's field of the same name.
 * ``resource_type``, ``resource_id`` and ``resource_action`` look at the entry's resources: the entry matches
   when ONE resource satisfies all the given resource keys at once (``resource_action`` then matching any action
   of that resource), so ``resource_type: server`` with ``resource_action: '*.delete'`` means a server deletion.
@@ -48,22 +50,29 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.option_values im
 FILTER_KEYS = (
     'username', 'exclude_username', 'event_type', 'exclude_event_type', 'action', 'exclude_action',
     'resource_type', 'exclude_resource_type', 'resource_id', 'exclude_resource_id', 'resource_action', 'exclude_resource_action',
-    'source_ip', 'exclude_source_ip', 'source_service', 'exclude_source_service', 'status', 'exclude_status', 'errors_only',
+    'source_ip', 'exclude_source_ip', 'source_service', 'exclude_source_service', 'event_service', 'exclude_event_service',
+    'initiator', 'exclude_initiator', 'status', 'exclude_status', 'request_id', 'exclude_request_id', 'queue_ref_id',
+    'exclude_queue_ref_id', 'uri', 'exclude_uri', 'errors_only',
 )
-SCALAR_KEYS = ('username', 'event_type', 'action', 'source_service', 'status')
+# The keys matched against one field of the same name, as whole-value globs.
+SCALAR_KEYS = ('username', 'event_type', 'action', 'source_service', 'event_service', 'initiator', 'status', 'request_id', 'queue_ref_id',
+               'uri')
 # The compliance policies select with these three keys only; the exclude_resource_* keys are not among them.
 RESOURCE_KEYS = ('resource_type', 'resource_id', 'resource_action')
 RESOURCE_FIELDS = (('resource_type', 'type'), ('resource_id', 'id'))
 EXCLUDE = 'exclude_'
 # The keys with an exclude_ twin: all but errors_only.
 EXCLUDABLE_KEYS = ('username', 'event_type', 'action', 'resource_type', 'resource_id', 'resource_action', 'source_ip',
-                   'source_service', 'status')
+                   'source_service', 'event_service', 'initiator', 'status', 'request_id', 'queue_ref_id', 'uri')
 EXAMPLES = {'username': 'alice@example.com', 'exclude_username': "'ci-*@example.com'",
             'event_type': 'GenerateToken', 'exclude_event_type': "'Request*'", 'action': 'DELETE', 'exclude_action': 'GET',
             'resource_type': 'server', 'exclude_resource_type': 'user', 'resource_id': "'15f67991-*'", 'exclude_resource_id': "'15f67991-*'",
             'resource_action': "'*.delete'", 'exclude_resource_action': "'*.update'", 'source_ip': '10.0.0.0/8',
-            'exclude_source_ip': '10.0.0.0/8', 'source_service': 'DCD', 'exclude_source_service': 'DCD', 'status': 'FAILED',
-            'exclude_status': 'DONE'}
+            'exclude_source_ip': '10.0.0.0/8', 'source_service': 'DCD', 'exclude_source_service': 'DCD',
+            'event_service': 'PUBLIC_REST', 'exclude_event_service': 'AUTH', 'initiator': "'PUBLIC_REST*'", 'exclude_initiator': 'DCD',
+            'status': 'FAILED', 'exclude_status': 'DONE', 'request_id': '6bcd4c34-e0f6-4b9b-a2ee-2a2d4d0f8d8e',
+            'exclude_request_id': '6bcd4c34-e0f6-4b9b-a2ee-2a2d4d0f8d8e', 'queue_ref_id': '4711', 'exclude_queue_ref_id': '4711',
+            'uri': "'/cloudapi/v6/datacenters/*/servers*'", 'exclude_uri': "'/auth/*'"}
 FILTERS_EXAMPLE = '{username: alice@example.com, errors_only: true}'
 IP_CACHE_LIMIT = 65536
 _UNSEEN = object()

@@ -16,9 +16,10 @@ import sys
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import CANONICAL_TIME, format_time, parse_rfc3339
 
+# ``resources`` and ``error`` stay the last two: the CSV report flattens them into columns of their own.
 NORMALIZED_FIELDS = (
-    'id', 'time', 'contract_number', 'username', 'source_ip', 'source_service', 'event_type', 'status', 'action',
-    'uri', 'message', 'request_id', 'resources', 'error',
+    'id', 'time', 'contract_number', 'username', 'source_ip', 'source_service', 'event_service', 'initiator', 'event_type',
+    'status', 'action', 'uri', 'message', 'request_id', 'queue_ref_id', 'resources', 'error',
 )
 
 INTERN_MAX_LENGTH = 128
@@ -53,7 +54,12 @@ def normalize_entry(source, contract_hint=None) -> dict:
       when it cannot be parsed; None when absent or not a string.
     * ``contract_number``: ``principal.identity.contractNumber`` (an integer or a numeric string), else
       ``contract_hint``, the contract that was queried.
-    * ``source_service``: ``principal.sourceService``, else ``event.param.sourceService``.
+    * ``source_service``: ``principal.sourceService``, the service through which the call came in (no fallback:
+      ``event_service`` is another thing).
+    * ``event_service``: ``event.param.sourceService``, the service in which the activity took place.
+    * ``initiator``: ``event.param.initiator``, the component that initiated the activity (a service name).
+    * ``queue_ref_id``: ``meta.queueRefId`` (an integer in the API) as text, like ``request_id``; it groups the
+      events of one provisioning request.
     * ``resources``: a list of ``{"type", "id", "actions"}`` (``actions`` always a list of strings; a resource with
       none of the three is dropped).
     * ``error``: None when there is no http status, no message and no error code; else
@@ -74,13 +80,16 @@ def normalize_entry(source, contract_hint=None) -> dict:
         'contract_number': _contract(identity.get('contractNumber'), contract_hint),
         'username': _short(identity.get('username')),
         'source_ip': _short(principal.get('sourceIP')),
-        'source_service': _short(principal.get('sourceService')) or _short(param.get('sourceService')),
+        'source_service': _short(principal.get('sourceService')),
+        'event_service': _short(param.get('sourceService')),
+        'initiator': _short(param.get('initiator')),
         'event_type': _short(event.get('type')),
         'status': _short(event.get('status')),
         'action': _short(param.get('action')),
         'uri': _text(param.get('uri')),
         'message': _short(event.get('message')),
         'request_id': _text(meta.get('requestId')),
+        'queue_ref_id': _text(meta.get('queueRefId')),
         'resources': _resources(event.get('resources')),
         'error': _error(param),
     }
@@ -184,6 +193,8 @@ def _actions(value) -> list:
 
 def _error(param: dict) -> dict | None:
     raw = param.get('error')
+    if raw is None and param.get('errorCode') is None:  # most entries: no error, and the fast way to say so
+        return None
     if isinstance(raw, str):
         raw = {'messages': [raw]}
     raw = _mapping(raw)

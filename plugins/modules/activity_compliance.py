@@ -40,8 +40,8 @@ options:
       - The entries to judge, as RV(ionos.activitylog.activity_log_info#module:activities) returns them with the
         default O(ionos.activitylog.activity_log_info#module:format=normalized) and no
         O(ionos.activitylog.activity_log_info#module:query).
-      - Every entry must have every normalized field (a missing field could hide a violation); an incomplete entry
-        fails the task.
+      - Every entry must have the normalized fields the policies read, all but C(event_service), C(initiator) and
+        C(queue_ref_id) (a missing field could hide a violation); an incomplete entry fails the task.
       - Give either O(activities) or O(query).
     type: list
     elements: raw

@@ -100,8 +100,21 @@ activities:
       type: str
       sample: 203.0.113.7
     source_service:
-      description: The service the request came through, such as C(PUBLIC_REST_V6) or C(DCD).
+      description:
+        - The service the request came through (C(principal.sourceService)), such as C(PUBLIC_REST_V6) or C(DCD); null
+          when the API did not say (no longer filled in from C(event_service)).
       type: str
+      sample: PUBLIC_REST_V6
+    event_service:
+      description: The IONOS service in which the activity took place (C(event.param.sourceService)), such as C(PUBLIC_REST) or C(AUTH).
+      type: str
+      sample: PUBLIC_REST
+    initiator:
+      description:
+        - The component that initiated the activity (C(event.param.initiator)), a service name such as C(PUBLIC_REST_V6),
+          usually the same as C(source_service); not a user.
+      type: str
+      sample: PUBLIC_REST_V6
     event_type:
       description: The event, such as C(RequestAccepted), C(RequestStatusUpdate), C(Provision), C(Error), C(GenerateToken).
       type: str
@@ -121,6 +134,13 @@ activities:
     request_id:
       description: The Cloud API request id.
       type: str
+      sample: 6bcd4c34-e0f6-4b9b-a2ee-2a2d4d0f8d8e
+    queue_ref_id:
+      description:
+        - The provisioning queue reference (C(meta.queueRefId)), as text; the events that were part of the same
+          provisioning request share it.
+      type: str
+      sample: "104511287"
     resources:
       description: The resources concerned.
       type: list

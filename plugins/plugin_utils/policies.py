@@ -15,15 +15,14 @@ The rules, pinned by the unit tests and described for users in docs/compliance.m
   no parsable time) offends that policy and is counted as ``unverifiable`` as well.
 * Every entry of a request is judged on its own, so ``offending`` lists every offending entry and ``requests``
   counts the distinct ``request_id`` values among them (an entry without one counts as a request of its own).
-* The entries must be normalized entries with every field (``format: normalized``, no ``query``): a field that
-  is absent could hide a violation, so such input is an error rather than a pass.
+* The entries must be normalized entries with every field the policies read (POLICY_FIELDS; ``format: normalized``,
+  no ``query``): a field that is absent could hide a violation, so such input is an error rather than a pass.
 """
 
 from __future__ import annotations
 
 from ansible_collections.ionos.activitylog.plugins.module_utils import option_values as values
 from ansible_collections.ionos.activitylog.plugins.module_utils.filters import RESOURCE_KEYS, AddressCheck, EntryFilter, compile_values, is_error
-from ansible_collections.ionos.activitylog.plugins.module_utils.normalize import NORMALIZED_FIELDS
 from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import is_canonical_time
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.change_windows import ChangeWindows
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.summary import is_write
@@ -34,7 +33,11 @@ POLICY_NAMES = ('allowed_users', 'forbidden_resource_actions', 'change_windows',
 RESOURCE_RULE_KEYS = RESOURCE_KEYS + ('allowed_users',)
 EVENT_RULE_KEYS = ('event_type', 'allowed_users')
 EVENT_RULE_REQUIRED = ('event_type',)
-REQUIRED_FIELDS = frozenset(NORMALIZED_FIELDS)
+# The fields an entry must have to be judged: the 14 of the normalized entry before event_service, initiator and
+# queue_ref_id were added, which the policies do not read, so that JSON Lines stored by an earlier version still judge.
+POLICY_FIELDS = ('id', 'time', 'contract_number', 'username', 'source_ip', 'source_service', 'event_type', 'status', 'action',
+                 'uri', 'message', 'request_id', 'resources', 'error')
+REQUIRED_FIELDS = frozenset(POLICY_FIELDS)
 
 OK, VIOLATION, UNVERIFIABLE = 0, 1, 2
 
@@ -129,14 +132,14 @@ def evaluate(entries, policies, window=None) -> dict:
 
 
 def checked_entries(entries) -> list:
-    """``entries`` when it is a list of dicts with every normalized field; EntriesError otherwise."""
+    """``entries`` when it is a list of dicts with every field of POLICY_FIELDS; EntriesError otherwise."""
     if not isinstance(entries, list):
         raise EntriesError('activities must be a list of normalized entries, not %s' % values.type_name(entries))
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
             raise EntriesError('activities[%d] is a %s, not a normalized entry (a dictionary)' % (index, values.type_name(entry)))
         if not entry.keys() >= REQUIRED_FIELDS:
-            missing = ', '.join(field for field in NORMALIZED_FIELDS if field not in entry)
+            missing = ', '.join(field for field in POLICY_FIELDS if field not in entry)
             raise EntriesError('activities[%d] lacks %s: give the entries of activity_log_info as they are (format: normalized, '
                                'no query); a missing field could hide a violation' % (index, missing))
     return entries

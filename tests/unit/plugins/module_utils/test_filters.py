@@ -15,13 +15,14 @@ from ansible_collections.ionos.activitylog.plugins.doc_fragments.activity_log im
 from ansible_collections.ionos.activitylog.plugins.module_utils import filters as filters_module
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import OptionError
 from ansible_collections.ionos.activitylog.plugins.module_utils.filters import EXCLUDABLE_KEYS, FILTER_KEYS, EntryFilter
+from ansible_collections.ionos.activitylog.plugins.module_utils.normalize import NORMALIZED_FIELDS, normalize_entry
 
 
 def entry(**fields) -> dict:
     """A normalized entry with every field present (None unless given)."""
     base = {'id': 'x', 'time': '2024-05-01T12:00:00.000Z', 'contract_number': 1, 'username': None, 'source_ip': None,
-            'source_service': None, 'event_type': None, 'status': None, 'action': None, 'uri': None, 'message': None,
-            'request_id': None, 'resources': [], 'error': None}
+            'source_service': None, 'event_service': None, 'initiator': None, 'event_type': None, 'status': None, 'action': None,
+            'uri': None, 'message': None, 'request_id': None, 'queue_ref_id': None, 'resources': [], 'error': None}
     base.update(fields)
     return base
 
@@ -41,7 +42,13 @@ def test_filter_keys_are_the_documented_ones():
     assert FILTER_KEYS == ('username', 'exclude_username', 'event_type', 'exclude_event_type', 'action', 'exclude_action',
                            'resource_type', 'exclude_resource_type', 'resource_id', 'exclude_resource_id', 'resource_action',
                            'exclude_resource_action', 'source_ip', 'exclude_source_ip', 'source_service', 'exclude_source_service',
-                           'status', 'exclude_status', 'errors_only')
+                           'event_service', 'exclude_event_service', 'initiator', 'exclude_initiator', 'status', 'exclude_status',
+                           'request_id', 'exclude_request_id', 'queue_ref_id', 'exclude_queue_ref_id', 'uri', 'exclude_uri', 'errors_only')
+
+
+def test_every_scalar_key_names_a_normalized_field():
+    assert set(filters_module.SCALAR_KEYS) <= set(NORMALIZED_FIELDS)
+    assert set(filters_module.SCALAR_KEYS) == set(EXCLUDABLE_KEYS) - {'resource_type', 'resource_id', 'resource_action', 'source_ip'}
 
 
 def test_every_key_but_errors_only_has_an_exclude_twin_right_after_it():
@@ -159,7 +166,8 @@ def test_source_ip_validation_names_the_value(value, words):
 
 
 @pytest.mark.parametrize('key, field', [('username', 'username'), ('event_type', 'event_type'), ('source_service', 'source_service'),
-                                        ('status', 'status'), ('action', 'action')])
+                                        ('event_service', 'event_service'), ('initiator', 'initiator'), ('status', 'status'),
+                                        ('action', 'action'), ('request_id', 'request_id'), ('queue_ref_id', 'queue_ref_id'), ('uri', 'uri')])
 def test_scalar_keys_exact_glob_list_and_case(key, field):
     assert keeps({key: 'Alpha'}, entry(**{field: 'Alpha'}))
     assert keeps({key: 'alpha'}, entry(**{field: 'ALPHA'}))
@@ -177,6 +185,49 @@ def test_scalar_keys_exact_glob_list_and_case(key, field):
     assert not keeps({key: '*'}, entry(**{field: None}))
     assert not keeps({key: '*'}, {field: 5})
     assert not keeps({key: 'x'}, {})
+
+
+def test_request_id_picks_the_entries_of_one_request():
+    request = '6bcd4c34-e0f6-4b9b-a2ee-2a2d4d0f8d8e'
+    rule = EntryFilter.from_option({'request_id': request.upper()})
+    assert rule.matches(entry(request_id=request))
+    assert not rule.matches(entry(request_id=request + '0'))
+    assert not rule.matches(entry(request_id=None))
+    assert keeps({'request_id': '6bcd4c34-*'}, entry(request_id=request))
+    assert keeps({'exclude_request_id': [request, 'other']}, entry(request_id='third'))
+    assert not keeps({'exclude_request_id': [request, 'other']}, entry(request_id=request))
+
+
+def test_queue_ref_id_takes_the_integer_yaml_reads_and_matches_the_normalized_text():
+    grouped = normalize_entry({'meta': {'queueRefId': 4711}})
+    assert grouped['queue_ref_id'] == '4711'
+    assert keeps({'queue_ref_id': 4711}, grouped)
+    assert keeps({'queue_ref_id': [1, 4711]}, grouped)
+    assert keeps({'queue_ref_id': '47*'}, grouped)
+    assert not keeps({'queue_ref_id': 471}, grouped)
+    assert not keeps({'exclude_queue_ref_id': 4711}, grouped)
+    assert keeps({'exclude_queue_ref_id': 4712}, grouped)
+    assert not keeps({'queue_ref_id': 4711}, normalize_entry({'meta': {}}))
+
+
+def test_uri_globs_match_the_whole_path_case_insensitively():
+    servers = entry(uri='/cloudapi/v6/datacenters/DC-1/servers/srv-1')
+    assert keeps({'uri': '/cloudapi/v6/datacenters/*/servers*'}, servers)
+    assert keeps({'uri': '/CLOUDAPI/V6/*'}, servers)
+    assert not keeps({'uri': '/cloudapi/v6/datacenters'}, servers)
+    assert not keeps({'uri': '*/volumes*'}, servers)
+    assert keeps({'uri': '/cloudapi/v6/datacenters/dc-1/servers/srv-1'}, servers)
+    assert keeps({'exclude_uri': '/auth/*'}, servers)
+    assert not keeps({'exclude_uri': '*/servers/*'}, servers)
+    assert keeps({'exclude_uri': '*'}, entry(uri=None))
+
+
+def test_source_service_and_event_service_are_separate_keys():
+    item = normalize_entry({'principal': {'sourceService': 'DCD'}, 'event': {'param': {'sourceService': 'PUBLIC_REST', 'initiator': 'DCD'}}})
+    assert keeps({'source_service': 'DCD', 'event_service': 'public_rest', 'initiator': 'dcd'}, item)
+    assert not keeps({'source_service': 'PUBLIC_REST'}, item)
+    assert not keeps({'event_service': 'DCD'}, item)
+    assert not keeps({'source_service': '*'}, normalize_entry({'event': {'param': {'sourceService': 'PUBLIC_REST'}}}))
 
 
 def test_username_glob_on_a_domain():
@@ -230,7 +281,8 @@ def test_event_type_and_exclude_together():
     assert not rule.matches(entry(event_type='Provision'))
 
 
-@pytest.mark.parametrize('key', ['username', 'event_type', 'action', 'source_service', 'status'])
+@pytest.mark.parametrize('key', ['username', 'event_type', 'action', 'source_service', 'event_service', 'initiator', 'status', 'request_id',
+                                 'queue_ref_id', 'uri'])
 def test_each_scalar_exclude_key_drops_matches_and_keeps_entries_without_the_field(key):
     rule = EntryFilter.from_option({'exclude_' + key: ['Alpha', 'be*']})
     assert not rule.matches(entry(**{key: 'Alpha'}))
@@ -321,6 +373,8 @@ def test_source_ip_and_exclude_source_ip_together():
 
 @pytest.mark.parametrize('key, value, item', [
     ('username', 'alice', entry(username='ALICE')), ('status', 'fail*', entry(status='FAILED')), ('resource_type', 'server', SERVER_DELETE),
+    ('uri', '*/servers', entry(uri='/cloudapi/v6/datacenters/d/servers')), ('queue_ref_id', 4711, entry(queue_ref_id='4711')),
+    ('request_id', 'r-*', entry(request_id='r-1')), ('event_service', 'x', entry()), ('initiator', 'DCD', entry(initiator='dcd')),
     ('resource_action', '*.delete', SERVER_DELETE), ('source_ip', '10.0.0.0/8', entry(source_ip='10.0.0.1')),
     ('username', 'alice', entry(username='bob')), ('status', 'x', entry()), ('resource_id', 'nope', SERVER_DELETE),
     ('source_ip', '10.0.0.0/8', entry(source_ip='garbage')),
@@ -440,14 +494,21 @@ def test_every_key_at_once():
         'action': 'delete', 'exclude_action': 'get', 'resource_type': 'server', 'exclude_resource_type': 'volume', 'resource_id': 'srv-*',
         'exclude_resource_id': 'srv-9', 'resource_action': '*.delete', 'exclude_resource_action': '*.create',
         'source_ip': ['10.0.0.0/8', '2001:db8::/32'], 'exclude_source_ip': '10.0.0.0/16', 'source_service': 'public_rest*',
-        'exclude_source_service': 'public_rest_v5', 'status': 'failed', 'exclude_status': 'done', 'errors_only': True,
+        'exclude_source_service': 'public_rest_v5', 'event_service': 'PUBLIC_REST', 'exclude_event_service': 'public_rest_v5',
+        'initiator': 'public_rest*', 'exclude_initiator': 'dcd', 'status': 'failed', 'exclude_status': 'done', 'request_id': 'req-*',
+        'exclude_request_id': 'req-9', 'queue_ref_id': [4711, 4712], 'exclude_queue_ref_id': 4712, 'uri': '/cloudapi/v6/*',
+        'exclude_uri': '*/volumes/*', 'errors_only': True,
     })
     hit = entry(username='ops@example.com', event_type='RequestStatusUpdate', action='DELETE', source_ip='10.9.8.7',
-                source_service='PUBLIC_REST_V6', status='FAILED', resources=SERVER_DELETE['resources'])
+                source_service='PUBLIC_REST_V6', event_service='PUBLIC_REST', initiator='PUBLIC_REST_V6', status='FAILED',
+                request_id='req-1', queue_ref_id='4711', uri='/cloudapi/v6/datacenters/d/servers/s', resources=SERVER_DELETE['resources'])
     assert rule.matches(hit)
     for field, value in (('username', 'ops@other.com'), ('username', 'ci-bot@example.com'), ('event_type', 'RequestAccepted'),
                          ('event_type', 'Provision'), ('action', 'GET'), ('source_ip', '192.0.2.1'), ('source_ip', '10.0.1.1'),
-                         ('source_service', 'DCD'), ('source_service', 'PUBLIC_REST_V5'), ('status', 'DONE'),
+                         ('source_service', 'DCD'), ('source_service', 'PUBLIC_REST_V5'), ('event_service', 'AUTH'),
+                         ('event_service', None), ('initiator', 'DCD'), ('initiator', None), ('status', 'DONE'), ('request_id', 'req-9'),
+                         ('request_id', None), ('queue_ref_id', '4712'), ('queue_ref_id', '47110'), ('queue_ref_id', None),
+                         ('uri', '/auth/v1/tokens'), ('uri', '/cloudapi/v6/datacenters/d/volumes/v'), ('uri', None),
                          ('resources', [resource('server', 'x-1')]),
                          ('resources', SERVER_DELETE['resources'] + [resource('volume', 'srv-9', ['vr.volume.create'])])):
         assert not rule.matches(dict(hit, **{field: value})), (field, value)

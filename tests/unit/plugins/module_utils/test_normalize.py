@@ -11,8 +11,10 @@ import json
 import random
 
 import pytest
+import yaml
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.normalize import NORMALIZED_FIELDS, entry_id, normalize_entry, source_of
+from ansible_collections.ionos.activitylog.plugins.modules import activity_log_info
 
 EXAMPLE = {
     '@uuid': '1ad2cb25-4a6e-4f23-bd34-a9d1b0e8c11f',
@@ -27,7 +29,7 @@ EXAMPLE = {
         'type': 'RequestAccepted',
         'status': 'DONE',
         'message': 'Request accepted',
-        'param': {'action': 'POST', 'uri': '/cloudapi/v6/datacenters/dc-1/servers', 'initiator': 'ops@example.com', 'sourceService': 'PUBLIC_REST'},
+        'param': {'action': 'POST', 'uri': '/cloudapi/v6/datacenters/dc-1/servers', 'initiator': 'PUBLIC_REST_V6', 'sourceService': 'PUBLIC_REST'},
         'resources': [{'type': 'server', 'id': 'srv-1', 'action': ['vr.server.create']},
                       {'type': 'datacenter', 'id': 'dc-1', 'action': ['vr.datacenter.update', 'vr.datacenter.touch']}],
     },
@@ -40,19 +42,23 @@ EXPECTED = {
     'username': 'ops@example.com',
     'source_ip': '192.0.2.10',
     'source_service': 'PUBLIC_REST_V6',
+    'event_service': 'PUBLIC_REST',
+    'initiator': 'PUBLIC_REST_V6',
     'event_type': 'RequestAccepted',
     'status': 'DONE',
     'action': 'POST',
     'uri': '/cloudapi/v6/datacenters/dc-1/servers',
     'message': 'Request accepted',
     'request_id': '6bcd4c34-e0f6-4b9b-a2ee-2a2d4d0f8d8e',
+    'queue_ref_id': '4711',
     'resources': [{'type': 'server', 'id': 'srv-1', 'actions': ['vr.server.create']},
                   {'type': 'datacenter', 'id': 'dc-1', 'actions': ['vr.datacenter.update', 'vr.datacenter.touch']}],
     'error': None,
 }
 
-EMPTY = {'time': None, 'contract_number': None, 'username': None, 'source_ip': None, 'source_service': None, 'event_type': None,
-         'status': None, 'action': None, 'uri': None, 'message': None, 'request_id': None, 'resources': [], 'error': None}
+EMPTY = {'time': None, 'contract_number': None, 'username': None, 'source_ip': None, 'source_service': None, 'event_service': None,
+         'initiator': None, 'event_type': None, 'status': None, 'action': None, 'uri': None, 'message': None, 'request_id': None,
+         'queue_ref_id': None, 'resources': [], 'error': None}
 
 
 def variant(path: str, value):
@@ -74,8 +80,17 @@ def canonical_digest(source) -> str:
 
 
 def test_fields_are_the_documented_ones_in_order():
-    assert NORMALIZED_FIELDS == ('id', 'time', 'contract_number', 'username', 'source_ip', 'source_service', 'event_type', 'status',
-                                 'action', 'uri', 'message', 'request_id', 'resources', 'error')
+    assert NORMALIZED_FIELDS == ('id', 'time', 'contract_number', 'username', 'source_ip', 'source_service', 'event_service', 'initiator',
+                                 'event_type', 'status', 'action', 'uri', 'message', 'request_id', 'queue_ref_id', 'resources', 'error')
+
+
+def test_the_module_documents_every_field_in_order():
+    contains = yaml.safe_load(activity_log_info.RETURN)['activities']['contains']
+    assert tuple(field for field in contains if field in NORMALIZED_FIELDS) == NORMALIZED_FIELDS
+
+
+def test_resources_and_error_stay_the_last_two_fields_for_the_csv_columns():
+    assert NORMALIZED_FIELDS[-2:] == ('resources', 'error')
 
 
 def test_the_published_entry():
@@ -145,6 +160,9 @@ def test_contract_hint_applies_when_identity_is_missing_or_not_a_dict():
     ({'error': {'unknown': 1}}, None),
     ({'error': []}, None),
     ({'errorCode': ''}, None),
+    ({'errorCode': None, 'error': None}, None),
+    ({'error': None, 'errorCode': 'QUOTA'}, {'http_status': None, 'error_code': 'QUOTA', 'messages': []}),
+    ({'errorCode': None, 'error': {'httpStatus': 500}}, {'http_status': 500, 'error_code': None, 'messages': []}),
     ({'error': {'httpStatus': 422, 'messages': [{'errorCode': '100', 'message': 'Attribute is invalid'}]}},
      {'http_status': 422, 'error_code': '100', 'messages': [{'error_code': '100', 'message': 'Attribute is invalid'}]}),
     ({'error': {'httpStatus': '422', 'messages': [{'errorCode': '100', 'message': 'x'}, {'errorCode': '101', 'message': 'y'}]}},
@@ -220,10 +238,40 @@ def test_numbers_become_text_and_other_types_none():
     assert normalized['request_id'] == '987'
 
 
-def test_source_service_falls_back_to_the_param():
-    assert normalize_entry(variant('principal.sourceService', ...))['source_service'] == 'PUBLIC_REST'
-    assert normalize_entry(variant('principal.sourceService', ''))['source_service'] == 'PUBLIC_REST'
-    assert normalize_entry(variant('principal.sourceService', 'DCD'))['source_service'] == 'DCD'
+def test_source_service_is_the_principals_only_and_event_service_the_params():
+    # Where the call came in and the service in which the activity took place are different things: no fallback.
+    for value in (Ellipsis, '', None, ['DCD']):
+        normalized = normalize_entry(variant('principal.sourceService', value))
+        assert normalized['source_service'] is None
+        assert normalized['event_service'] == 'PUBLIC_REST'
+    normalized = normalize_entry(variant('principal.sourceService', 'DCD'))
+    assert (normalized['source_service'], normalized['event_service']) == ('DCD', 'PUBLIC_REST')
+    for value in (Ellipsis, '', None, {'name': 'x'}):
+        normalized = normalize_entry(variant('event.param.sourceService', value))
+        assert (normalized['source_service'], normalized['event_service']) == ('PUBLIC_REST_V6', None)
+
+
+@pytest.mark.parametrize('value, expected', [
+    (4711, '4711'), ('4711', '4711'), (' 4711 ', ' 4711 '), (10 ** 15, '1000000000000000'), ('', None), (None, None), (Ellipsis, None),
+    (True, None), ([4711], None), ({'id': 4711}, None),
+])
+def test_queue_ref_id_is_the_text_of_meta_queue_ref_id(value, expected):
+    assert normalize_entry(variant('meta.queueRefId', value))['queue_ref_id'] == expected
+
+
+@pytest.mark.parametrize('value, expected', [
+    ('PUBLIC_REST', 'PUBLIC_REST'), ('DCD', 'DCD'), (5, '5'), ('', None), (None, None), (Ellipsis, None), (False, None), (['DCD'], None),
+])
+def test_initiator_and_event_service_come_from_the_param(value, expected):
+    assert normalize_entry(variant('event.param.initiator', value))['initiator'] == expected
+    assert normalize_entry(variant('event.param.sourceService', value))['event_service'] == expected
+
+
+@pytest.mark.parametrize('param', [{}, None, 'text'])
+def test_the_new_fields_are_none_without_a_param_or_meta(param):
+    normalized = normalize_entry(variant('event.param', param))
+    assert normalized['event_service'] is None and normalized['initiator'] is None
+    assert normalize_entry(variant('meta', None))['queue_ref_id'] is None
 
 
 # resources
@@ -318,8 +366,8 @@ def test_deep_nesting_does_not_raise():
 def test_sections_of_the_wrong_type_count_as_missing(section, value):
     normalized = normalize_entry(variant(section, value))
     assert normalized['id'] == EXAMPLE['@uuid']
-    fields = {'principal': ('username', 'source_ip'), 'meta': ('time', 'request_id'),
-              'event': ('event_type', 'status', 'message', 'action', 'uri')}[section]
+    fields = {'principal': ('username', 'source_ip', 'source_service'), 'meta': ('time', 'request_id', 'queue_ref_id'),
+              'event': ('event_type', 'status', 'message', 'action', 'uri', 'event_service', 'initiator')}[section]
     for field in fields:
         assert normalized[field] is None
 
@@ -348,7 +396,8 @@ def random_json(rng: random.Random, depth: int = 0):
     if kind == 'list':
         return [random_json(rng, depth + 1) for dummy in range(rng.randrange(4))]
     keys = ['@uuid', 'principal', 'identity', 'contractNumber', 'username', 'sourceIP', 'meta', 'time', 'event', 'param', 'error',
-            'httpStatus', 'messages', 'errorCode', 'message', 'resources', 'action', 'type', 'id', 'status']
+            'httpStatus', 'messages', 'errorCode', 'message', 'resources', 'action', 'type', 'id', 'status', 'queueRefId', 'initiator',
+            'sourceService', 'requestId', 'uri']
     return {rng.choice(keys): random_json(rng, depth + 1) for dummy in range(rng.randrange(6))}
 
 
@@ -367,7 +416,7 @@ def test_random_hostile_shapes_never_raise():
 def test_repeated_short_strings_are_shared():
     first = normalize_entry(json.loads(json.dumps(EXAMPLE)))
     second = normalize_entry(json.loads(json.dumps(EXAMPLE)))
-    for field in ('username', 'source_ip', 'source_service', 'event_type', 'status', 'action', 'message'):
+    for field in ('username', 'source_ip', 'source_service', 'event_service', 'initiator', 'event_type', 'status', 'action', 'message'):
         assert first[field] is second[field], field
     assert first['resources'][0]['type'] is second['resources'][0]['type']
     assert first['resources'][0]['actions'][0] is second['resources'][0]['actions'][0]

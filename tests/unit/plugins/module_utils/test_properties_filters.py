@@ -22,21 +22,25 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.filters import F
 from ansible_collections.ionos.activitylog.tests.unit.plugins.hypothesis_profiles import examples
 
 
-INCLUDE_PATTERN_KEYS = ('username', 'event_type', 'action', 'resource_type', 'resource_id', 'resource_action', 'source_service', 'status')
+INCLUDE_PATTERN_KEYS = ('username', 'event_type', 'action', 'resource_type', 'resource_id', 'resource_action', 'source_service',
+                        'event_service', 'initiator', 'status', 'request_id', 'queue_ref_id', 'uri')
 PATTERN_KEYS = INCLUDE_PATTERN_KEYS + tuple('exclude_' + key for key in INCLUDE_PATTERN_KEYS)
 ADDRESS_KEYS = ('source_ip', 'exclude_source_ip')
 RESOURCE_KEYS = ('resource_type', 'resource_id', 'resource_action')
-SCALAR_FIELDS = ('username', 'event_type', 'action', 'source_service', 'status')
-ENTRY_FIELDS = ('id', 'time', 'contract_number', 'username', 'source_ip', 'source_service', 'event_type', 'status', 'action',
-                'uri', 'message', 'request_id', 'resources', 'error')
+SCALAR_FIELDS = ('username', 'event_type', 'action', 'source_service', 'event_service', 'initiator', 'status', 'request_id', 'queue_ref_id',
+                 'uri')
+ENTRY_FIELDS = ('id', 'time', 'contract_number', 'username', 'source_ip', 'source_service', 'event_service', 'initiator', 'event_type',
+                'status', 'action', 'uri', 'message', 'request_id', 'queue_ref_id', 'resources', 'error')
 TRUE_WORDS = ('true', 'yes', 'on', '1')
 FALSE_WORDS = ('false', 'no', 'off', '0')
 
 # A shared vocabulary, so that patterns and entries meet often enough for matches to be exercised, not only misses.
 VOCABULARY = ('alice@example.com', 'Bob@EXAMPLE.com', 'DELETE', 'delete', 'Error', 'ERROR', 'FAILED', 'failed', 'DONE',
               'server', 'Server', 'datacenter', 'vr.server.delete', 'vr.datacenter.update', 'dc-1', '12345', 'PUBLIC_REST_V6',
-              'DCD', 'a*b', 'x[1]', 'Ünïcødé', 'line\nbreak', 'tab\tin')
-GLOBS = ('*', '*@example.com', '?ob*', '[ab]*', 'vr.*.delete', '*SERVER*', '[!d]*', '*[', 'dc-?', '*\n*', 'x[[]1]', 'a[*]b')
+              'DCD', 'PUBLIC_REST', '4711', '/cloudapi/v6/datacenters/dc-1/servers', '/auth/v1/tokens/generate',
+              '6bcd4c34-e0f6-4b9b-a2ee-2a2d4d0f8d8e', 'a*b', 'x[1]', 'Ünïcødé', 'line\nbreak', 'tab\tin')
+GLOBS = ('*', '*@example.com', '?ob*', '[ab]*', 'vr.*.delete', '*SERVER*', '[!d]*', '*[', 'dc-?', '*\n*', 'x[[]1]', 'a[*]b',
+         '/cloudapi/v6/*/servers*', '47?1', '6bcd4c34-*')
 ADDRESSES = ('10.0.0.1', '10.1.2.3', '192.0.2.10', '::ffff:10.0.0.1', '2001:db8::1', ' 10.0.0.1 ', 'garbage', '', '10.0.0.256')
 NETWORKS = ('10.0.0.0/8', '10.0.0.1', '192.0.2.0/24', '2001:db8::/32', '::/0', '0.0.0.0/0', '::ffff:0:0/96')
 
@@ -89,7 +93,7 @@ resource_dicts = st.fixed_dictionaries({}, optional={
     'type': field_values, 'id': st.one_of(field_values, st.integers()), 'actions': st.one_of(st.lists(field_values, max_size=3), field_values),
 })
 entries = st.fixed_dictionaries({}, optional=dict(
-    [(field, field_values) for field in SCALAR_FIELDS + ('id', 'time', 'uri', 'message', 'request_id', 'contract_number')]
+    [(field, field_values) for field in SCALAR_FIELDS + ('id', 'time', 'message', 'contract_number')]
     + [('source_ip', st.one_of(st.sampled_from(ADDRESSES), st.ip_addresses().map(str), json_values)),
        ('resources', st.one_of(st.lists(st.one_of(resource_dicts, json_values), max_size=3), json_values)),
        ('error', json_values)]))
@@ -133,6 +137,11 @@ def filters_from_entries(draw):
         else:
             filters[key] = draw(patterns)
     return filters, item
+
+
+def test_the_strategies_cover_every_filter_key():
+    assert set(PATTERN_KEYS + ADDRESS_KEYS + ('errors_only',)) == set(FILTER_KEYS)
+    assert set(SCALAR_FIELDS) == set(INCLUDE_PATTERN_KEYS) - set(RESOURCE_KEYS) and set(SCALAR_FIELDS) < set(ENTRY_FIELDS)
 
 
 # The oracle: the semantics of the module docstring of filters.py, written independently of its code.

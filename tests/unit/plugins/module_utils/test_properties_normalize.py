@@ -28,10 +28,11 @@ from ansible_collections.ionos.activitylog.tests.unit.plugins.hypothesis_profile
 
 
 UTC = timezone.utc
-TEXT_FIELDS = ('username', 'source_ip', 'source_service', 'event_type', 'status', 'action', 'uri', 'message', 'request_id')
+TEXT_FIELDS = ('username', 'source_ip', 'source_service', 'event_service', 'initiator', 'event_type', 'status', 'action', 'uri', 'message',
+               'request_id', 'queue_ref_id')
 SOURCE_KEYS = ('@uuid', 'principal', 'identity', 'contractNumber', 'username', 'sourceIP', 'sourceService', 'meta', 'time',
-               'requestId', 'event', 'type', 'status', 'message', 'param', 'action', 'actions', 'uri', 'errorCode', 'error',
-               'httpStatus', 'messages', 'resources', 'id')
+               'requestId', 'queueRefId', 'event', 'type', 'status', 'message', 'param', 'action', 'actions', 'uri', 'initiator',
+               'errorCode', 'error', 'httpStatus', 'messages', 'resources', 'id')
 
 
 # Any JSON Python's json module decodes (NaN and Infinity included), keys biased to the Entry's names so that the
@@ -53,9 +54,9 @@ def shaped(leaf):
     return node(**{
         '@uuid': leaf,
         'principal': node(sourceIP=leaf, sourceService=leaf, identity=node(contractNumber=leaf, username=leaf)),
-        'meta': node(time=leaf, requestId=leaf),
+        'meta': node(time=leaf, requestId=leaf, queueRefId=leaf),
         'event': node(type=leaf, status=leaf, message=leaf, resources=st.one_of(st.lists(resource, max_size=3), leaf),
-                      param=node(action=leaf, uri=leaf, sourceService=leaf, errorCode=leaf,
+                      param=node(action=leaf, uri=leaf, initiator=leaf, sourceService=leaf, errorCode=leaf,
                                  error=node(httpStatus=leaf, messages=st.one_of(st.lists(message, max_size=3), message)))),
     })
 
@@ -199,6 +200,11 @@ def text_or_none(value):
     return value if isinstance(value, str) and value else None
 
 
+def integer_text_or_none(value):
+    """queueRefId is an integer in the schema; the entry holds its text."""
+    return str(value) if isinstance(value, int) else None
+
+
 def number_or_none(value):
     if isinstance(value, str):
         return int(value)
@@ -234,13 +240,16 @@ def expected_entry(source: dict, time, hint: int) -> dict:
         'contract_number': number if number is not None and number > 0 else hint,
         'username': text_or_none(path(source, 'principal', 'identity', 'username')),
         'source_ip': text_or_none(path(source, 'principal', 'sourceIP')),
-        'source_service': text_or_none(path(source, 'principal', 'sourceService')) or text_or_none(path(source, 'event', 'param', 'sourceService')),
+        'source_service': text_or_none(path(source, 'principal', 'sourceService')),
+        'event_service': text_or_none(path(source, 'event', 'param', 'sourceService')),
+        'initiator': text_or_none(path(source, 'event', 'param', 'initiator')),
         'event_type': text_or_none(path(source, 'event', 'type')),
         'status': text_or_none(path(source, 'event', 'status')),
         'action': text_or_none(path(source, 'event', 'param', 'action')),
         'uri': text_or_none(path(source, 'event', 'param', 'uri')),
         'message': text_or_none(path(source, 'event', 'message')),
         'request_id': text_or_none(path(source, 'meta', 'requestId')),
+        'queue_ref_id': integer_text_or_none(path(source, 'meta', 'queueRefId')),
         'resources': resources,
         'error': expected_error(source),
     }

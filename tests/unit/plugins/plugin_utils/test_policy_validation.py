@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.policies import EntriesError, PolicyError, evaluate, validate_policies
+from ansible_collections.ionos.activitylog.plugins.module_utils.normalize import NORMALIZED_FIELDS, normalize_entry
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.policies import POLICY_FIELDS, EntriesError, PolicyError, evaluate, validate_policies
 from ansible_collections.ionos.activitylog.tests.unit.plugins.plugin_utils.compliance_helpers import entry
 
 
@@ -172,6 +173,27 @@ def test_entries_that_could_hide_a_violation_are_refused(entries, pattern):
     with pytest.raises(EntriesError) as caught:
         evaluate(entries, {'max_errors': 1})
     assert re.search(pattern, str(caught.value)), str(caught.value)
+
+
+def test_the_policies_require_the_fields_they_read_not_every_normalized_field():
+    assert POLICY_FIELDS == ('id', 'time', 'contract_number', 'username', 'source_ip', 'source_service', 'event_type', 'status', 'action',
+                             'uri', 'message', 'request_id', 'resources', 'error')
+    assert set(POLICY_FIELDS) < set(NORMALIZED_FIELDS)
+    with pytest.raises(EntriesError) as caught:
+        evaluate([{}], {'max_errors': 1})
+    assert str(caught.value).startswith('activities[0] lacks %s: ' % ', '.join(POLICY_FIELDS))
+
+
+def test_entries_stored_by_an_earlier_version_still_judge():
+    # JSON Lines written before event_service, initiator and queue_ref_id existed have the 14 fields only.
+    earlier = [entry(action='POST', username='mallory@example.com'), entry(status='FAILED')]
+    assert not any(field in item for item in earlier for field in ('event_service', 'initiator', 'queue_ref_id'))
+    verdict = evaluate(earlier, {'allowed_users': ['alice@example.com'], 'max_errors': 0})
+    assert verdict['policies']['allowed_users']['violations'] == 1 and verdict['policies']['max_errors']['violations'] == 1
+    current = normalize_entry({'principal': {'identity': {'username': 'alice@example.com'}}, 'meta': {'time': '2026-11-25T09:00:00Z'},
+                               'event': {'param': {'action': 'GET'}}})
+    assert tuple(current) == NORMALIZED_FIELDS
+    assert evaluate([current], {'max_errors': 0})['passed'] is True
 
 
 @pytest.mark.parametrize('value, fragment', [
