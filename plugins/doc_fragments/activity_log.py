@@ -151,6 +151,30 @@ options:
     type: str
     choices: [normalized, raw]
     default: normalized
+  request_details:
+    description:
+      - Join entries to the Cloud API requests behind them, what exactly was sent, from
+        C(GET /cloudapi/v6/requests/{request_id}?depth=1) with the same credential and base URL.
+      - V(none) joins nothing. V(writes) joins the entries that have a C(request_id) and whose HTTP method (C(action))
+        is not GET, HEAD or OPTIONS, the common audit need. V(all) joins every entry that has a C(request_id).
+      - "Each entry then has C(request): C(method), C(url), C(status), C(message), C(created_date), C(created_by),
+        C(targets) (C(type), C(id), C(status) of each), C(headers) and C(body); null when the entry is not joined, or
+        when the Cloud API no longer keeps the request (404; it forgets old requests) or refuses to show it (403: the
+        credential may not read requests). Both give one warning with the count and never fail the run."
+      - Only the entries kept by O(filters) are joined, and O(query) applies after the join, so it can select on C(request).
+      - Each request id is fetched once per run, with the run's O(concurrency), retries and rate limit handling;
+        C(stats.detail_requests) counts these requests apart.
+    type: str
+    choices: [none, writes, all]
+    default: none
+  redact_request_details:
+    description:
+      - With O(request_details), keep only safe headers (content type, user agent and the like) and replace every
+        value of a JSON body whose key looks secret (password, secret, token, key, credential, auth, cookie, ...,
+        case-insensitive, at any depth) by C(********); a body that is not JSON is replaced by a note of its length.
+      - Set it to V(false) only where the result is kept safe, since bodies can hold passwords and keys. A warning says so.
+    type: bool
+    default: true
 requirements:
   - requests
   - jmespath (for O(query))

@@ -10,6 +10,7 @@ import gc
 from ansible_collections.ionos.activitylog.plugins.module_utils.client import ActivityLogClient
 from ansible_collections.ionos.activitylog.plugins.module_utils.engine import Engine
 from ansible_collections.ionos.activitylog.plugins.module_utils.options import apply_query, settings_from_options
+from ansible_collections.ionos.activitylog.plugins.module_utils.request_details import join_requests
 
 TLS_OFF_WARNING = 'validate_certs is false: the TLS certificate of the API is not verified; use this only for tests.'
 
@@ -27,15 +28,20 @@ def fetch_activity(options: dict, now=None) -> dict:
     gc.disable()
     try:
         run = Engine(client, settings).run()
+        index = 2 if settings.format == 'raw' else 1
+        activities = [item[index] for item in run.entries]
+        detail_warnings = []
+        if settings.request_details != 'none':  # after the filters, so only the entries returned cost a request
+            normalized = [item[1] for item in run.entries]
+            detail_warnings = join_requests(client, normalized, activities, settings.request_details, settings.redact_request_details,
+                                            settings.concurrency)
     finally:
         client.close()
         if collecting:
             gc.enable()
-    warnings = list(client.warnings) + list(run.warnings)  # the client's: what api_url lost (a path)
+    warnings = list(client.warnings) + list(run.warnings) + detail_warnings  # the client's: what api_url lost (a path)
     if not settings.validate_certs:
         warnings.insert(0, TLS_OFF_WARNING)
-    index = 2 if settings.format == 'raw' else 1
-    activities = [item[index] for item in run.entries]
     if settings.query is not None:
         activities = apply_query(settings.query, activities)
     return {
@@ -46,7 +52,7 @@ def fetch_activity(options: dict, now=None) -> dict:
         'truncated': run.truncated,
         'contracts': run.contracts,
         'window': {'start': run.window[0], 'end': run.window[1]},
-        'stats': {'requests': client.stats.requests, 'retries': client.stats.retries, 'slices': run.slices,
-                  'seconds': round(run.seconds, 3), **run.paging},
+        'stats': {'requests': client.stats.requests, 'retries': client.stats.retries, 'detail_requests': client.stats.detail_requests,
+                  'slices': run.slices, 'seconds': round(run.seconds, 3), **run.paging},
         'warnings': warnings,
     }

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.api import read_contracts, read_page
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, OptionError
@@ -29,6 +29,7 @@ except ImportError as import_error:  # pragma: no cover - reported by the module
     REQUESTS_IMPORT_ERROR = import_error
 
 API_PATH = '/activitylog/v1'
+CLOUD_REQUESTS_PATH = '/cloudapi/v6/requests/'
 CONTRACT_HEADER = 'X-Contract-Number'
 RETRY_BUDGET_PER_RETRY = 20
 RETRIES_EARNED_PER_SUCCESS = 0.5
@@ -101,9 +102,13 @@ class Stats:
         self._lock = threading.Lock()
         self.requests = 0
         self.retries = 0
+        self.detail_requests = 0  # Cloud API requests of request_details, counted apart (retries included)
 
-    def count(self, retry: bool = False) -> None:
+    def count(self, retry: bool = False, detail: bool = False) -> None:
         with self._lock:
+            if detail:
+                self.detail_requests += 1
+                return
             self.requests += 1
             if retry:
                 self.retries += 1
@@ -116,6 +121,7 @@ class ActivityLogClient:
         if not HAS_REQUESTS:
             raise ApiError('this needs the requests Python library on the host that runs it: pip install requests (%s)' % REQUESTS_IMPORT_ERROR)
         self.base, self.warnings = resolve_base_url(settings.api_url)  # warnings: for the run's result
+        self.origin = self.base[:-len(API_PATH)]  # the Cloud API's requests live beside the Activity Log, under the same prefix
         self.shown = without_userinfo(self.base)
         self.timeout = settings.timeout
         self.budget = RetryBudget(max(settings.retries, 1) * RETRY_BUDGET_PER_RETRY, RETRIES_EARNED_PER_SUCCESS)
@@ -182,14 +188,17 @@ class ActivityLogClient:
                 self._sessions.append(session)
         return session
 
-    def get_json(self, path: str, params: dict | None = None, contract: int | None = None):
+    def get_json(self, path: str, params: dict | None = None, contract: int | None = None, detail: bool = False):
         """The decoded JSON of GET base+path, retried as the policy says; ApiError when it cannot be had.
 
         A 403 on a contract's request is tried once more the other way as to X-Contract-Number (a reseller's
         sub-contract may need it); when that works, the contract keeps that way for the rest of the run, and once the
         header was needed, every contract's requests carry it (each its own number) unless one is refused with it.
+
+        ``detail``: ``path`` is a Cloud API path under the origin, sent with the contract's X-Contract-Number (the Cloud
+        API needs it for users of several contracts); a 403 or 404 is returned as that number instead of failing.
         """
-        url = self.base + path
+        url = (self.origin if detail else self.base) + path
         attempt = 0
         with_header = False
         refused = set()  # the ways (with the header or not) this request was refused with 403
@@ -199,8 +208,10 @@ class ActivityLogClient:
             retry_after = None
             switched = False
             with self.gate:
-                self.stats.count(retry=attempt > 0 or bool(refused))
-                if not refused:  # the run's choice as it is now, after the wait at the gate
+                self.stats.count(retry=attempt > 0 or bool(refused), detail=detail)
+                if detail:
+                    with_header = contract is not None
+                elif not refused:  # the run's choice as it is now, after the wait at the gate
                     with_header = contract is not None and self._contract_header.get(contract, self._contract_header_default.is_set())
                 headers = {CONTRACT_HEADER: str(contract)} if with_header else None
                 try:
@@ -214,7 +225,10 @@ class ActivityLogClient:
                 except requests.exceptions.RequestException as error:
                     failure = ApiError(transport_message(self.shown, error, self.timeout))
                 else:
-                    if response.status_code == 403 and contract is not None and (not with_header) not in refused:
+                    if detail and response.status_code in (403, 404):
+                        self.gate.on_success()
+                        return response.status_code
+                    if response.status_code == 403 and contract is not None and not detail and (not with_header) not in refused:
                         refused.add(with_header)
                         with_header, switched = not with_header, True
                         failure = None
@@ -241,6 +255,15 @@ class ActivityLogClient:
     def contracts(self) -> list[int]:
         """The contracts the credential may read, as /contracts lists them."""
         return read_contracts(self.get_json('/contracts'))
+
+    def cloud_request(self, request_id: str, contract: int | None):
+        """The Cloud API's resource of a request (``depth=1``), or 404 / 403 when the Cloud API does not give it."""
+        try:
+            return self.get_json(CLOUD_REQUESTS_PATH + quote(request_id, safe=''), {'depth': 1}, contract, detail=True)
+        except ApiError as error:
+            error.args = ('request_details: cannot read request %s of the Cloud API at %s: %s'
+                          % (request_id, without_userinfo(self.origin + CLOUD_REQUESTS_PATH), error.args[0]),) + error.args[1:]
+            raise
 
     def page(self, contract: int, params: dict, need_hits: bool = True):
         """One page of a contract's log (an api.Page); ``need_hits=False`` for a count, which needs only the total."""

@@ -52,6 +52,8 @@ ARGUMENT_SPEC = dict(
     filters=dict(type='dict'),
     query=dict(type='str'),
     format=dict(type='str', choices=['normalized', 'raw'], default='normalized'),
+    request_details=dict(type='str', choices=['none', 'writes', 'all'], default='none'),
+    redact_request_details=dict(type='bool', default=True),
 )
 # alias -> option name, for the callers that resolve names themselves (the lookup's keywords, the EDA source's args)
 ALIASES = {alias: name for name, spec in ARGUMENT_SPEC.items() for alias in spec.get('aliases', ())}
@@ -153,6 +155,8 @@ class Settings:
         self.entry_filter = EntryFilter.from_option(options.get('filters'))
         self.query = _compile_query(options.get('query'))
         self.format = options['format']
+        self.request_details = options['request_details']
+        self.redact_request_details = options['redact_request_details']
         if self.username and not self.password and not self.token:
             where = ' (both from %s)' % self.credential_source if self.credential_source else ''
             raise OptionError('username is set but password is not: set password (or IONOS_PASSWORD), or use token' + where)

@@ -159,6 +159,45 @@ activities:
     error:
       description: The error of a failed request, or null.
       type: dict
+    request:
+      description:
+        - With O(request_details), the Cloud API request behind the entry, what exactly was sent; null when the entry
+          is not joined or the Cloud API does not give its request (see O(request_details)).
+        - C(headers) keep only safe headers and C(body) (the decoded JSON body) has secret-looking values replaced by
+          C(********) unless O(redact_request_details=false).
+      returned: when O(request_details) is not V(none)
+      type: dict
+      contains:
+        method:
+          description: The HTTP method sent.
+          type: str
+          sample: POST
+        url:
+          description: The URL called.
+          type: str
+          sample: https://api.ionos.com/cloudapi/v6/datacenters/7b6f.../servers
+        status:
+          description: The request's status (QUEUED, RUNNING, DONE, FAILED).
+          type: str
+        message:
+          description: The request status's message.
+          type: str
+        created_date:
+          description: When the Cloud API received the request.
+          type: str
+        created_by:
+          description: Who sent it.
+          type: str
+        targets:
+          description: The resources the request acted on, each with C(type), C(id) and C(status).
+          type: list
+          elements: dict
+        headers:
+          description: The request's headers (only safe ones unless O(redact_request_details=false)).
+          type: dict
+        body:
+          description: The decoded JSON body, redacted; a note of its length when it is not JSON; null when empty.
+          type: raw
 total:
   description: The entries in the window as the API counts them (C(hits.total)), summed over the contracts, before O(filters).
   returned: success
@@ -201,10 +240,15 @@ stats:
   type: dict
   contains:
     requests:
-      description: HTTP requests made, retries included.
+      description: HTTP requests made to the Activity Log API, retries included.
       type: int
     retries:
-      description: Requests that were retries.
+      description: Requests to the Activity Log API that were retries.
+      type: int
+    detail_requests:
+      description:
+        - Requests made to the Cloud API for O(request_details), retries included; 0 without it.
+        - At least one per distinct C(request_id) joined; each id is fetched once.
       type: int
     slices:
       description: Time slices read (one per contract and 90 days unless a window exceeded the result window).

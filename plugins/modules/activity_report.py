@@ -75,8 +75,10 @@ options:
       - The files to write, C(<basename>.jsonl), C(<basename>.csv), C(<basename>.md) and C(<basename>.html).
       - C(jsonl) one entry per line, compact JSON, UTF-8.
       - C(csv) one row per entry, with columns C(id), C(time), C(contract_number), C(username), C(source_ip),
-        C(source_service), C(event_type), C(status), C(action), C(uri), C(message), C(request_id), C(resources),
-        C(error_http_status), C(error_code), C(error_messages). C(resources) holds each resource as
+        C(source_service), C(event_service), C(initiator), C(event_type), C(status), C(action), C(uri), C(message),
+        C(request_id), C(queue_ref_id), C(resources), C(error_http_status), C(error_code), C(error_messages),
+        C(request_method) and C(request_url) (the last two from the C(request) that
+        O(ionos.activitylog.activity_log_info#module:request_details) joins, empty without it). C(resources) holds each resource as
         C(type:id:action1|action2), joined by C(; ); C(error_messages) each message as C(code) and C(message) separated by a colon, joined by C(; ).
         A cell that starts with C(=), C(+), C(-), C(@), a tab or a carriage return is prefixed with C(') so
         spreadsheets do not run it as a formula.

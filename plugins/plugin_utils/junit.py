@@ -67,13 +67,17 @@ def failure_message(result: dict) -> str:
 
 
 def entry_line(entry: dict) -> str:
-    """One offending entry on one line: time, who, from where, what, the ids to look it up, and its error."""
+    """One offending entry on one line: time, who, from where, what, the ids to look it up, its error, and what was sent
+    (``sent=METHOD:URL``) when ``request_details`` joined the request."""
     parts = [_field(entry.get('time'))]
     parts.extend('%s=%s' % (label, _field(entry.get(key))) for label, key in ENTRY_FIELDS)
     resources = ['%s:%s' % (_field(resource.get('type')), _field(resource.get('id')))
                  for resource in entry.get('resources') or () if isinstance(resource, dict)]
     parts.append('resources=%s' % (','.join(resources) or '-'))
     parts.append('error=%s' % _error_text(entry.get('error')))
+    request = entry.get('request')
+    if isinstance(request, dict) and (request.get('method') or request.get('url')):  # joined by request_details
+        parts.append('sent=%s:%s' % (_field(request.get('method')), _field(request.get('url'))))
     return ' '.join(parts)
 
 

@@ -13,6 +13,8 @@ CSV flattening (one row per entry, the columns of CSV_COLUMNS):
 * ``resources``: each resource as ``type:id:action1|action2`` (a missing type or id left empty), joined by ``; ``.
 * ``error_http_status``, ``error_code``: the error's fields; ``error_messages``: each message as
   ``code: message`` (or just the message when it has no code), joined by ``; ``. All three are empty without error.
+* ``request_method``, ``request_url``: what was sent, from the ``request`` that ``request_details`` joins; empty
+  without it.
 * A null value is an empty cell. A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
   gets a leading ``'`` so that spreadsheets show it as text instead of running it as a formula (entries are
   untrusted input); use the JSON Lines file for exact values.
@@ -28,7 +30,7 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.normalize import
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.summary import RANKED
 
 SCALAR_FIELDS = ENTRY_FIELDS[:-2]
-CSV_COLUMNS = SCALAR_FIELDS + ('resources', 'error_http_status', 'error_code', 'error_messages')
+CSV_COLUMNS = SCALAR_FIELDS + ('resources', 'error_http_status', 'error_code', 'error_messages', 'request_method', 'request_url')
 FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
 RANKED_TITLES = {
     'by_user': ('Top users', 'User'),
@@ -93,8 +95,11 @@ def csv_row(entry: dict) -> list:
     if not isinstance(error, dict):
         error = {}
     cells = [entry.get(field) for field in SCALAR_FIELDS]
+    request = entry.get('request')
+    if not isinstance(request, dict):
+        request = {}
     cells += [flatten_resources(entry.get('resources')), error.get('http_status'), error.get('error_code'),
-              flatten_messages(error.get('messages'))]
+              flatten_messages(error.get('messages')), request.get('method'), request.get('url')]
     return [_cell(value) for value in cells]
 
 

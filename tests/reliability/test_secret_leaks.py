@@ -105,3 +105,19 @@ def test_credentials_from_the_controller_environment_stay_hidden(emulators, tmp_
     figures['secrets_from_environment'] = {'runs': len(run.records), 'problems': len(problems)}
     assert len(run.records) == 4, run.output[-3000:]
     assert not problems, problems
+
+
+def test_joined_requests_show_no_secret_of_their_headers_or_bodies_at_vvvv(emulators, tmp_path, figures):
+    """request_details: the emulator's request headers and bodies carry SECRET-... values (Authorization, Cookie,
+    imagePassword, sshKeys, S3 keys ...); none may reach the results or the -vvvv output, with the module or the lookup."""
+    plain = emulators['plain']
+    plain.reset_stats()
+    cases = [{'name': 'request details', 'auth': 'token', 'options': dict(WINDOW, api_url=plain.url, request_details='all')}]
+    run = run_playbook('cases.yml', {'rel_cases': cases, 'rel_runners': list(RUNNERS), 'rel_credentials': CREDENTIALS}, str(tmp_path),
+                       verbosity=4)
+    joined = plain.stats()['cloud_requests']['by_id']
+    figures['secrets_request_details'] = {'requests_joined': len(joined), 'output_bytes': len(run.output)}
+    assert len(run.records) == 2 and all(not record.get('failed') for record in run.records), run.output[-3000:]
+    assert joined and '"created_by": "' in run.output, 'nothing was joined'
+    assert 'SECRET-' not in run.output and 'SECRET-' not in json.dumps(run.records)
+    assert not leaks(run.output)

@@ -67,7 +67,10 @@ from ansible_collections.ionos.activitylog.plugins.plugin_utils.files import wri
 
 LOGGER = logging.getLogger('ionos.activitylog.eda.activity_log')
 NOT_FOR_EVENTS = {'end': 'every poll reads up to now', 'max_items': 'every new entry is put once',
-                  'format': 'events are always normalized entries', 'query': 'select with filters here and with the conditions of the rules'}
+                  'format': 'events are always normalized entries', 'query': 'select with filters here and with the conditions of the rules',
+                  # a poll re-reads its overlap, which would fetch the same request details again and again
+                  'request_details': 'events are not joined to their Cloud API requests (yet)',
+                  'redact_request_details': 'events are not joined to their Cloud API requests (yet)'}
 SPEC = dict({name: spec for name, spec in ARGUMENT_SPEC.items() if name not in NOT_FOR_EVENTS},
             start=dict(ARGUMENT_SPEC['start'], default='now'), interval=dict(type='float', default=60),
             overlap=dict(type='float', default=300), max_seen=dict(type='int', default=10000), state_file=dict(type='path'))

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import xmlschema
 
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.junit import junit_xml
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.junit import entry_line, junit_xml
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.policies import evaluate
 from ansible_collections.ionos.activitylog.tests.unit.plugins.plugin_utils.compliance_helpers import entry, failed, resource, write
 
@@ -125,3 +125,9 @@ def test_the_schema_is_not_vacuous():
         SCHEMA.validate(text.replace('tests="3"', 'tests="three"', 1))
     with pytest.raises(xmlschema.XMLSchemaValidationError):
         SCHEMA.validate(text.replace('<properties>', '<property name="x" value="y" /><properties>'))
+
+
+def test_an_entry_joined_to_its_request_says_what_was_sent():
+    joined = dict(entry(), request={'method': 'POST', 'url': 'https://api.ionos.com/cloudapi/v6/datacenters', 'body': {'name': 'x'}})
+    assert entry_line(joined).endswith(' sent=POST:https://api.ionos.com/cloudapi/v6/datacenters')
+    assert ' sent=' not in entry_line(dict(entry(), request=None))

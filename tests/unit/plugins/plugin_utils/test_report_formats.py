@@ -170,3 +170,11 @@ def test_markdown_renders_hostile_text_as_text():
     assert set(collector.tags) <= {'h1', 'h2', 'p', 'table', 'thead', 'tbody', 'tr', 'th', 'td'}
     assert hostile in collector.cells
     assert '<b>x</b>' in collector.cells
+
+
+def test_the_request_joined_by_request_details_gives_method_and_url_columns():
+    joined = dict(FULL, request={'method': 'POST', 'url': 'https://api.ionos.com/cloudapi/v6/datacenters', 'body': None})
+    row = dict(zip(CSV_COLUMNS, parse_csv(render_csv([joined, FULL]))[1]))
+    assert (row['request_method'], row['request_url']) == ('POST', 'https://api.ionos.com/cloudapi/v6/datacenters')
+    plain = dict(zip(CSV_COLUMNS, parse_csv(render_csv([FULL]))[1]))
+    assert (plain['request_method'], plain['request_url']) == ('', '')
