@@ -15,6 +15,8 @@ READERS = ('baseline', 'lookup', 'lookup_kept', 'module')
 # The compliance cases: the role reading a reseller's log itself, against the module's registered read of the same
 # window (and the role given that read as a variable, the way before one pass).
 JUDGES = ('module', 'compliance', 'compliance_vars')
+# The cost of request_details: writes, against the same lookup without it.
+DETAILS = ('lookup', 'lookup_details')
 
 
 class Case:
@@ -54,10 +56,12 @@ FULL = (
     Case('judge-100k-0ms', 4, 25000, 0, reseller=True, runners=JUDGES),
     Case('judge-200k-0ms', 4, 50000, 0, reseller=True, runners=JUDGES),
     Case('judge-200k-40ms', 4, 50000, 40, reseller=True, runners=JUDGES),
+    Case('details-9k-0ms', 1, 9000, 0, runners=DETAILS),
+    Case('details-9k-40ms', 1, 9000, 40, runners=DETAILS),
 )
 
 QUICK_SIZES = {'9k': (1, 900), '20x5k': (3, 500), '50k': (1, 3000), '200k': (1, 12000), 'judge-10k': (2, 300), 'judge-30k': (3, 400),
-               'judge-100k': (4, 600), 'judge-200k': (4, 1000)}
+               'judge-100k': (4, 600), 'judge-200k': (4, 1000), 'details-9k': (1, 900)}
 
 
 def select(names: str | None, quick: bool) -> list:

@@ -24,7 +24,7 @@ ADMIN_TIMEOUT = 300
 def start(contracts: int, entries: int, latency_ms: int) -> EmulatorProcess:
     """An emulator with ``contracts`` x ``entries`` over the fixed period; contracts built before it is used."""
     args = ['--seed', SEED, '--until', UNTIL, '--days', DAYS, '--contracts', contracts, '--first-contract', FIRST_CONTRACT,
-            '--entries', entries, '--latency-ms', latency_ms]
+            '--entries', entries, '--latency-ms', latency_ms, '--request-retention-days', 0]  # every request of request_details kept
     emulator = EmulatorProcess(args, start_timeout=120, admin_timeout=ADMIN_TIMEOUT)
     try:
         for contract in contract_numbers(contracts):

@@ -16,6 +16,7 @@ lookup: the lookup inline where its entries are used (counted in the same templa
   lookup plus what ansible-core spends storing its result); module: register. compliance: the compliance role reading
   the window itself (seven policies, JUnit, all four reports, one pass); compliance_vars: the module's registered read,
   then the role given its entries (the same policies and files); task s of both spans every task but the count.
+  lookup_details: the inline lookup with request_details: writes (each write joined to its Cloud API request).
 wall s: the whole runner process, interpreter start included; every figure is the median over the runner's runs
   (runs: how many; --budget may have skipped rounds after the first). task s: the fetch alone - for the playbooks
   the fetch task, from its start to its result in the controller (bench_timing callback), for the baseline
@@ -68,11 +69,14 @@ def task_seconds(case: dict, runner: str):
 
 def ratios(case: dict) -> dict:
     """module/lookup_kept compares like with like: both keep the entries in a variable (register, set_fact)."""
-    baseline, lookup, kept, module, judged, judged_vars = (task_seconds(case, name) for name in RUNNERS)
+    baseline, lookup, kept, module, judged, judged_vars, detailed = (task_seconds(case, name) for name in RUNNERS)
     floor = case['floor']['floor_s']
 
     def ratio(top, bottom):
         return top / bottom if top and bottom else None
+    if 'lookup_details' in case['runners']:
+        runs = case['runners'].get('lookup_details', {}).get('runs') or [{}]
+        return {'lookup_details/lookup': ratio(detailed, lookup), 'detail_requests': runs[-1].get('detail_requests')}
     if 'lookup' not in case['runners']:
         return {'compliance/module': ratio(judged, module), 'compliance_vars/module': ratio(judged_vars, module),
                 'compliance_rss/module_rss': ratio(*(case['runners'][name]['median']['rss_mb'] if task_seconds(case, name) else None
@@ -94,6 +98,8 @@ def ratio_line(case: dict) -> str:
         if value is None:
             reason = NOT_APPLICABLE if name == 'lookup/baseline' and case['runners']['baseline']['status'] == NOT_APPLICABLE else '-'
             parts.append('%s %s' % (name, reason))
+        elif isinstance(value, int):
+            parts.append('%s %d' % (name, value))
         elif name == 'lookup/baseline':
             parts.append('%s %.2f (lookup %.1fx %s)' % (name, value, 1 / value if value < 1 else value, 'faster' if value < 1 else 'slower'))
         else:

@@ -5,7 +5,8 @@
 baseline: scripts/bench/baseline.py (its loop time is the task time). lookup, lookup_kept and module: their playbooks
 (lookup.yml: the lookup inline; lookup_kept.yml: set_fact of it; module.yml: register); compliance and
 compliance_vars: the compliance role reading the log itself, and given a registered read (their task time spans
-every task but the count, from the first start to the last end); all under the .venv's
+every task but the count, from the first start to the last end); lookup_details: lookup.yml with request_details:
+writes; all under the .venv's
 ansible-playbook, localhost, connection local, the laid-out collection in .build; the bench_timing callback gives the
 fetch task's time and the count of entries (from the fetch task's own message when it counts them itself). Token and URL come from
 IONOS_TOKEN and IONOS_API_URL. A run whose count differs from the ground truth is WRONG and keeps no time.
@@ -24,7 +25,7 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(BENCH_DIR))
 BUILD = os.path.join(REPO, '.build')
 VENV_BIN = os.path.join(REPO, '.venv', 'bin')
-RUNNERS = ('baseline', 'lookup', 'lookup_kept', 'module', 'compliance', 'compliance_vars')
+RUNNERS = ('baseline', 'lookup', 'lookup_kept', 'module', 'compliance', 'compliance_vars', 'lookup_details')
 SPANNING = ('compliance', 'compliance_vars')  # timed from the first task's start to the last one's end
 FETCH_TASK = 'Fetch the window with the '
 COUNT_TASK = 'Count the entries'
@@ -86,7 +87,8 @@ def run_once(runner: str, url: str, contracts: list, truth: int, timeout: float,
     child = bench_process.run_child(argv, child_env(url, timing_file), timeout, workdir)
     counted = bench_emulator.stats(url)
     run = {'status': child.status.upper(), 'wall_s': child.wall, 'cpu_s': child.cpu, 'rss_mb': child.maxrss_kb * 1024 / 1e6,
-           'requests': counted['requests'], 'by_status': counted['by_status']}
+           'requests': counted['requests'], 'by_status': counted['by_status'],
+           'detail_requests': sum(counted.get('cloud_requests', {}).get('by_id', {}).values())}
     if child.status != 'ok':
         return dict(run, detail=child.tail())
     try:
