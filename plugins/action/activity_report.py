@@ -18,9 +18,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ActivityLogError
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.controller_read import MODULE, module_defaults, read_activity
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_files import (  # noqa: F401, the names the tests and docs use
-    DEFAULT_TITLE, EXTENSIONS, FORMATS, checked_report_options, is_plain_file_name, write_reports,
-)
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_files import DEFAULT_TITLE, FORMATS, checked_report_options, write_reports
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_formats import ENTRY_FIELDS
 
 OPTIONS_SPEC = dict(

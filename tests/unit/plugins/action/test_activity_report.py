@@ -19,6 +19,7 @@ from ansible.parsing.dataloader import DataLoader
 
 from ansible_collections.ionos.activitylog.plugins.action import activity_report as action
 from ansible_collections.ionos.activitylog.plugins.modules import activity_report as docs
+from ansible_collections.ionos.activitylog.plugins.plugin_utils import report_files
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_formats import CSV_COLUMNS
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_html import CHART_IDS
 
@@ -53,7 +54,7 @@ def test_every_format_is_written_and_parses_back(tmp_path):
     files, changed = report(tmp_path)
     assert changed
     directory = str(tmp_path / 'out')
-    assert files == {name: os.path.join(directory, 'activity.' + ext) for name, ext in action.EXTENSIONS.items()}
+    assert files == {name: os.path.join(directory, 'activity.' + ext) for name, ext in report_files.EXTENSIONS.items()}
     with open(files['jsonl'], encoding='utf-8') as stream:
         assert [json.loads(line) for line in stream] == ENTRIES
     with open(files['csv'], encoding='utf-8', newline='') as stream:
