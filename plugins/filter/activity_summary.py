@@ -14,7 +14,8 @@ description:
     RV(ionos.activitylog.activity_log_info#module:activities) by M(ionos.activitylog.activity_log_info) and by the
     lookup P(ionos.activitylog.activity_log#lookup), in one pass.
   - Counts entries by user, event type, HTTP method, resource type and contract; per day and per hour (UTC);
-    errors per day and write actions per resource type; the distinct contracts, users and requests.
+    errors per day and write actions per resource type; the distinct contracts, users and requests; and lists the
+    latest write actions.
   - A missing value (null) is counted under the key C((none)).
   - An entry is a write when its HTTP method is POST, PUT, PATCH or DELETE, or when one of its resource actions may
     change something - the last dotted part of the code does not start with a reading verb such as C(get), C(list),
@@ -36,7 +37,8 @@ options:
     description:
       - Keep only the N largest keys of each ranked count (C(by_user), C(by_event_type), C(by_action),
         C(by_resource_type), C(by_contract), C(writes_by_resource_type)); RV(_value.others) says how many were left out.
-      - Left out, every key is kept.
+      - Also the number of entries in RV(_value.latest_writes).
+      - Left out, every key is kept, and RV(_value.latest_writes) holds the 10 latest write actions.
     type: int
 seealso:
   - module: ionos.activitylog.activity_log_info
@@ -138,6 +140,19 @@ _value:
       type: dict
       sample: {"by_user": 17, "by_event_type": 0, "by_action": 0, "by_resource_type": 4, "by_contract": 0,
                "writes_by_resource_type": 2}
+    latest_writes:
+      description:
+        - The most recent write entries, newest first (by C(time); of two at the same time the later in the list
+          first; entries without a usable time last); O(top) of them, 10 when O(top) is left out.
+        - Each is reduced to C(time), C(username), C(action) (the HTTP method), C(uri) and C(status) of the entry,
+          and C(request_method) and C(request_url), the method and URL of the C(request) that
+          O(ionos.activitylog.activity_log_info#module:request_details) joined (null without it).
+      type: list
+      elements: dict
+      sample:
+        - {"time": "2026-11-25T23:58:40.008Z", "username": "anna.schmidt@example.com", "action": "DELETE",
+           "uri": "/cloudapi/v6/datacenters/1d5a.../servers/7c2e...", "request_method": "DELETE",
+           "request_url": "https://api.ionos.com/cloudapi/v6/datacenters/1d5a.../servers/7c2e...", "status": "DONE"}
 '''
 
 from ansible.errors import AnsibleFilterError

@@ -221,4 +221,8 @@ summary:
     writes_by_resource_type: {"server": 120, "datacenter": 3}
     others: {"by_user": 17, "by_event_type": 0, "by_action": 0, "by_resource_type": 4, "by_contract": 0,
              "writes_by_resource_type": 2}
+    latest_writes:
+      - {"time": "2026-11-25T23:58:40.008Z", "username": "anna.schmidt@example.com", "action": "DELETE",
+         "uri": "/cloudapi/v6/datacenters/1d5a.../servers/7c2e...", "request_method": null, "request_url": null,
+         "status": "DONE"}
 '''

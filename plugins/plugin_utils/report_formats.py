@@ -127,8 +127,8 @@ def _joined(items, render) -> str:
 
 
 def render_markdown(summary: dict, title: str, window=None, verdict=None) -> str:
-    """The summary as Markdown tables: totals, each ranked count, and entries and errors per day; with a compliance
-    ``verdict`` (``passed``, ``summary``, ``lines``), the verdict and each policy's line first."""
+    """The summary as Markdown tables: totals, each ranked count, the latest write actions, and entries and errors
+    per day; with a compliance ``verdict`` (``passed``, ``summary``, ``lines``), the verdict and each policy's line first."""
     lines = ['# ' + escape_markdown(title), '']
     if window:
         lines += ['Window: %s to %s (UTC)' % (escape_markdown(window.get('start')), escape_markdown(window.get('end'))), '']
@@ -141,6 +141,9 @@ def render_markdown(summary: dict, title: str, window=None, verdict=None) -> str
         heading, column = RANKED_TITLES[name]
         lines += ['## ' + heading, '']
         lines += _table((column, 'Entries'), _ranked_rows(summary, name))
+    lines += ['## Latest write actions', '']
+    header, rows = latest_write_rows(summary)
+    lines += _table(header, rows, numeric=False, empty='(no write actions)')
     lines += ['## Activity per day (UTC)', '']
     errors = summary.get('errors_by_day') or {}
     days = summary.get('per_day') or {}
@@ -153,6 +156,21 @@ def escape_markdown(value) -> str:
     return _text(value).translate(_MARKDOWN_ESCAPES)
 
 
+def latest_write_rows(summary: dict):
+    """``(header, rows)`` of the latest write actions table: time, user, method, URI, and what was sent (the joined
+    request's method and URL) only when some row has it. Cells are the raw values (None when missing)."""
+    latest = [row for row in summary.get('latest_writes') or () if isinstance(row, dict)]
+    sent = any(row.get('request_method') or row.get('request_url') for row in latest)
+    header = ('Time (UTC)', 'User', 'Method', 'URI') + (('Sent',) if sent else ())
+    rows = []
+    for row in latest:
+        cells = (row.get('time'), row.get('username'), row.get('action'), row.get('uri'))
+        if sent:
+            cells += (' '.join(_text(row.get(key)) for key in ('request_method', 'request_url') if row.get(key)) or None,)
+        rows.append(cells)
+    return header, rows
+
+
 def _ranked_rows(summary: dict, name: str) -> list:
     rows = list((summary.get(name) or {}).items())
     left_out = (summary.get('others') or {}).get(name) or 0
@@ -161,11 +179,12 @@ def _ranked_rows(summary: dict, name: str) -> list:
     return rows
 
 
-def _table(header, rows) -> list:
-    """A GitHub-flavoured Markdown table (numbers right-aligned), with a blank line after it."""
-    lines = ['| %s |' % ' | '.join(header), '|' + '|'.join([' --- '] + [' ---: '] * (len(header) - 1)) + '|']
+def _table(header, rows, numeric=True, empty='(no entries)') -> list:
+    """A GitHub-flavoured Markdown table (numbers right-aligned: every column after the first unless not
+    ``numeric``), with a blank line after it."""
+    lines = ['| %s |' % ' | '.join(header), '|' + '|'.join([' --- '] + [' ---: ' if numeric else ' --- '] * (len(header) - 1)) + '|']
     if not rows:
-        rows = [('(no entries)',) + ('',) * (len(header) - 1)]
+        rows = [(empty,) + ('',) * (len(header) - 1)]
     for row in rows:
         lines.append('| %s |' % ' | '.join(escape_markdown(cell) for cell in row))
     return lines + ['']

@@ -21,7 +21,7 @@ import re
 from collections import namedtuple
 from datetime import datetime, timedelta
 
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_formats import RANKED_TITLES, TOTALS
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_formats import RANKED_TITLES, TOTALS, latest_write_rows
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.summary import NONE_KEY, RANKED
 
 CHART_IDS = (
@@ -34,6 +34,7 @@ HOURLY_MAX_BUCKETS = 8 * 24
 FILL_MAX_DAYS = 3 * 366
 MAX_TIME_TICKS = 8
 LABEL_MAX = 32
+CELL_MAX = 120  # a longer URI or URL in the latest write actions is cut in the middle, the full text in a tooltip
 PLOT_TOP, PLOT_HEIGHT = 8, 180
 BAR_ROW, BAR_HEIGHT = 36, 10
 COLOURS = {'bar': '#2f6fbf', 'error': '#c0392b', 'write': '#8e44ad', 'other': '#9aa5b8', 'axis': '#8a93a5',
@@ -76,6 +77,8 @@ h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d5dae3}
 table{border-collapse:collapse;margin:.6rem 0;min-width:20rem}
 th,td{border:1px solid #d5dae3;padding:.25rem .6rem;text-align:left;overflow-wrap:anywhere}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
+table.latest{width:100%;min-width:0;font-size:.9rem}table.latest td.t{font-variant-numeric:tabular-nums;white-space:nowrap}
+table.latest .m{white-space:nowrap;overflow-wrap:normal}table.latest td.u{min-width:11rem}table.latest td{vertical-align:top}
 figure{margin:1.6rem 0}figcaption{font-weight:600;margin-bottom:.5rem}
 svg.chart{display:block;width:100%;overflow:visible}
 svg text{font-size:13px;fill:#1d2330;font-variant-numeric:tabular-nums}svg text.empty{fill:#556}
@@ -83,7 +86,12 @@ svg text{font-size:13px;fill:#1d2330;font-variant-numeric:tabular-nums}svg text.
 .legend{font-size:.85rem;color:#556;margin:.5rem 0 0 3.6rem}
 .swatch{display:inline-block;width:1.6em;height:.9em;vertical-align:-.1em;margin-right:.4em;border:1px solid}
 @media (max-width:40rem){body{margin:1rem auto}h1{font-size:1.3rem}svg text.minor{display:none}.time .plot{padding-left:3.2rem}
-.legend{margin-left:0}}
+.legend{margin-left:0}
+table.latest,table.latest tbody,table.latest tr,table.latest td{display:block}table.latest thead{display:none}
+table.latest tr{border:1px solid #d5dae3;border-radius:4px;margin:.5rem 0;padding:.35rem .6rem}
+table.latest td{border:0;padding:.1rem 0;min-width:0}table.latest td.t,table.latest td.u,table.latest td.m{display:inline;padding-right:.7rem}
+table.latest td.t{white-space:normal}table.latest td.m{font-weight:600}
+table.latest td.l::before{content:attr(data-label) ": ";color:#556}}
 @media print{body{margin:0;max-width:none;font-size:10pt}h2,h3{break-after:avoid}figure,table,.verdict{break-inside:avoid}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 @page{margin:15mm}
@@ -503,6 +511,7 @@ def _tables(summary: dict) -> str:
         parts.append(_table(heading, (column, 'Entries'), _with_others(summary, name)))
     errors = summary.get('errors_by_day') or {}
     days = [(day, count, errors.get(day, 0)) for day, count in (summary.get('per_day') or {}).items()]
+    parts.append(latest_writes_table(summary))
     parts.append(_table('Activity per day (UTC)', ('Day', 'Entries', 'Errors'), days))
     parts.append('</section>\n')
     return ''.join(parts)
@@ -517,3 +526,43 @@ def _table(caption: str, header: tuple, rows: list) -> str:
         body = ''.join('<tr><td>%s</td>%s</tr>' % (text_html(row[0]), ''.join('<td class="n">%s</td>' % _number(cell) for cell in row[1:]))
                        for row in rows)
     return '<h3>%s</h3>\n<table><thead>%s</thead><tbody>%s</tbody></table>\n' % (escape(caption), head, body)
+
+
+def latest_writes_table(summary: dict) -> str:
+    """The latest write actions, newest first: time, user, method, URI, and the method and URL sent (only when a
+    row has them). Times show as ``2026-12-03 07:05:24`` (the exact value as a tooltip), a date and a time that
+    each stay on one line; a URI or URL longer than CELL_MAX characters is cut in the middle (its full text as a
+    tooltip) and any long one wraps, so the table fits a phone."""
+    header, rows = latest_write_rows(summary)
+    head = ''.join('<th scope="col"%s>%s</th>' % (' class="m"' if name == 'Method' else '', escape(name)) for name in header)
+    if not rows:
+        body = '<tr><td colspan="%d">No write actions.</td></tr>' % len(header)
+    else:
+        body = ''.join('<tr>%s<td class="u">%s</td><td class="m">%s</td>%s</tr>' % (
+            _time_td(row[0]), _text_cell(row[1]), _text_cell(row[2]),
+            ''.join(_long_td(cell, label) for cell, label in zip(row[3:], header[3:]))) for row in rows)
+    return '<h3>Latest write actions</h3>\n<table class="latest"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>\n' % (head, body)
+
+
+def _time_td(value) -> str:
+    if isinstance(value, str) and _ENTRY_TIME.match(value):
+        return '<td class="t"><time datetime="{v}" title="{v}"><span class="ts">{day}</span> <span class="ts">{time}</span>' \
+            '</time></td>'.format(v=escape(value), day=escape(value[:10]), time=escape(value[11:19]))
+    return '<td class="t">%s</td>' % _text_cell(value)
+
+
+def _text_cell(value) -> str:
+    return '\u2013' if value is None or value == '' else text_html(value)
+
+
+def _long_td(value, label: str) -> str:
+    """A cell of a URI or URL: cut in the middle past CELL_MAX characters, the full text then in a tooltip;
+    ``label`` names it where a narrow page shows each row as a block."""
+    cell = '<td class="l" data-label="%s"%%s>%%s</td>' % escape(label)
+    if value is None or value == '':
+        return cell % ('', '\u2013')
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= CELL_MAX:
+        return cell % ('', text_html(text))
+    tail = (CELL_MAX - 1) // 2
+    return cell % (' title="%s"' % escape(text), text_html(text[:CELL_MAX - 1 - tail] + '\u2026' + text[-tail:]))

@@ -11,12 +11,15 @@ Shared rules, used by the reports and the compliance policies alike:
   ...; case-insensitive, followed by nothing or by a character that is not a lowercase letter). Fail closed:
   ``vr.server.create``, ``vr.server.restart``, an unknown ``vr.nic.address`` and an empty or blank code are writes; ``vr.server.get``,
   ``vr.datacenter.view`` and ``vr.server.listNics`` are not.
+* ``latest_writes``: the ``top`` most recent write entries (10 when ``top`` is None), newest first, kept in a heap
+  of that size while the entries pass, so memory does not grow with them; each reduced to LATEST_FIELDS.
 * ``is_error`` (defined once, in module_utils/filters.py, for the module's ``errors_only`` filter): the entry has an
   ``error``, OR its ``status`` is FAILED, OR its ``event_type`` is Error (both case-insensitive).
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.filters import is_error
@@ -27,6 +30,8 @@ READ_VERBS = (
     'login', 'logout', 'check', 'validate', 'verify', 'ping', 'status',
 )
 NONE_KEY = '(none)'
+LATEST_WRITES = 10  # rows of ``latest_writes`` when ``top`` is None (no limit): a list of entries must stay short
+LATEST_FIELDS = ('time', 'username', 'action', 'uri', 'request_method', 'request_url', 'status')
 RANKED = ('by_user', 'by_event_type', 'by_action', 'by_resource_type', 'by_contract', 'writes_by_resource_type')
 
 _READ_ACTION = re.compile(r'(?i:%s)(?![a-z])' % '|'.join(sorted(READ_VERBS, key=len, reverse=True)))
@@ -60,14 +65,15 @@ def is_write(entry) -> bool:
 
 
 def summarize(entries, top=None) -> dict:
-    """The summary dict of ``entries`` (see docs/reports.md); ``top`` keeps the N largest keys of each ``by_*``.
+    """The summary dict of ``entries`` (see docs/reports.md); ``top`` keeps the N largest keys of each ``by_*``,
+    and the N newest writes in ``latest_writes`` (LATEST_WRITES when ``top`` is None).
 
     Keys of the ranked dicts are strings ("(none)" for a missing value), ordered by count descending then key;
     ``others[name]`` counts what ``top`` left out of ``name`` (0 when nothing), so no count is dropped silently.
     Raises ValueError for a bad ``top`` or an entry that is not a dict.
     """
     top = _checked_top(top)
-    tally = _Tally()
+    tally = _Tally(LATEST_WRITES if top is None else top)
     for number, entry in enumerate(entries, 1):
         if not isinstance(entry, dict):
             raise ValueError('entry %d is a %s, not a normalized entry (a dict)' % (number, type(entry).__name__))
@@ -78,8 +84,9 @@ def summarize(entries, top=None) -> dict:
 class _Tally:
     """The counters of one summary, filled entry by entry."""
 
-    def __init__(self):
+    def __init__(self, latest=LATEST_WRITES):
         self.counters = {name: {} for name in RANKED}
+        self.latest, self.latest_size = [], latest  # a min-heap of ((has a time, time), arrival, reduced entry)
         self.hours, self.error_days = {}, {}
         self.users, self.contracts, self.requests = set(), set(), set()
         self.first = self.last = None
@@ -107,6 +114,16 @@ class _Tally:
             self.writes += 1
             for kind in types:
                 _bump(counters['writes_by_resource_type'], kind)
+            self._add_latest(entry, hour != NONE_KEY)
+
+    def _add_latest(self, entry: dict, timed: bool) -> None:
+        """Keep the write if it is among the ``latest_size`` newest so far: by time, then by arrival (the later
+        of two at the same time is the newer); a write without a usable time is older than any with one."""
+        key = ((timed, entry.get('time') if timed else ''), self.writes)
+        if len(self.latest) < self.latest_size:
+            heapq.heappush(self.latest, key + (_latest_row(entry),))
+        elif key > self.latest[0][:2]:
+            heapq.heapreplace(self.latest, key + (_latest_row(entry),))
 
     def _add_time(self, moment) -> str:
         """Count the entry's hour, move first/last; return the hour key."""
@@ -134,8 +151,19 @@ class _Tally:
             per_day=_chronological(per_day), per_hour=_chronological(self.hours, suffix=':00Z'),
             errors_by_day=_chronological(self.error_days), writes_by_resource_type=ranked['writes_by_resource_type'][0],
             others={name: ranked[name][1] for name in RANKED},
+            latest_writes=[row for _key, _arrival, row in sorted(self.latest, key=lambda item: item[:2], reverse=True)],
         )
         return summary
+
+
+def _latest_row(entry: dict) -> dict:
+    """A write as ``latest_writes`` lists it: LATEST_FIELDS, ``request_*`` from the joined ``request`` (None without)."""
+    request = entry.get('request')
+    if not isinstance(request, dict):
+        request = {}
+    return {'time': entry.get('time'), 'username': entry.get('username'), 'action': entry.get('action'),
+            'uri': entry.get('uri'), 'request_method': request.get('method'), 'request_url': request.get('url'),
+            'status': entry.get('status')}
 
 
 def _checked_top(top):

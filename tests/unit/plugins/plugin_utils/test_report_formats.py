@@ -178,3 +178,49 @@ def test_the_request_joined_by_request_details_gives_method_and_url_columns():
     assert (row['request_method'], row['request_url']) == ('POST', 'https://api.ionos.com/cloudapi/v6/datacenters')
     plain = dict(zip(CSV_COLUMNS, parse_csv(render_csv([FULL]))[1]))
     assert (plain['request_method'], plain['request_url']) == ('', '')
+
+
+# The latest write actions
+
+def markdown_section(text: str, heading: str) -> list:
+    """The table lines under ``## heading``."""
+    lines = text.split('## ' + heading + '\n', 1)[1].split('\n## ', 1)[0].strip().splitlines()
+    assert all(line.startswith('|') for line in lines), lines
+    return lines
+
+
+def test_markdown_latest_write_actions_newest_first():
+    writes = [dict(FULL, time='2026-11-25T09:%02d:00.000Z' % minute, username='u%d@example.com' % minute) for minute in (5, 40, 12)]
+    text = render_markdown(summarize(writes + [dict(SPARSE, time='2026-11-25T10:00:00.000Z', action='GET')], top=2), 'R')
+    lines = markdown_section(text, 'Latest write actions')
+    assert lines[:2] == ['| Time (UTC) | User | Method | URI |', '| --- | --- | --- | --- |']
+    assert lines[2:] == ['| 2026-11-25T09:40:00.000Z | u40@example.com | POST | /cloudapi/v6/datacenters/dc-1/servers |',
+                         '| 2026-11-25T09:12:00.000Z | u12@example.com | POST | /cloudapi/v6/datacenters/dc-1/servers |']
+    assert text.index('## Write actions by resource type') < text.index('## Latest write actions') < text.index('## Activity per day')
+
+
+def test_markdown_latest_write_actions_show_what_was_sent_when_joined():
+    joined = dict(FULL, time='2026-11-25T10:00:00.000Z', request={'method': 'POST', 'url': 'https://api.ionos.com/cloudapi/v6/datacenters/dc-1/servers'})
+    lines = markdown_section(render_markdown(summarize([FULL, joined]), 'R'), 'Latest write actions')
+    assert lines[0] == '| Time (UTC) | User | Method | URI | Sent |'
+    assert table_cells(lines[2])[-1] == ' POST https://api.ionos.com/cloudapi/v6/datacenters/dc-1/servers '
+    assert table_cells(lines[3])[-1] == '  '  # this one was not joined
+
+
+def test_markdown_of_no_writes():
+    lines = markdown_section(render_markdown(summarize([SPARSE]), 'R'), 'Latest write actions')
+    assert lines[2] == '| (no write actions) |  |  |  |'
+
+
+def test_markdown_latest_write_actions_escape_hostile_text():
+    hostile = '/x/<script>alert(1)</script>|*b*[l](http://evil.example)\nnext'
+    entry = dict(FULL, uri=hostile, username='<img src=x>', request={'method': '<b>', 'url': hostile})
+    text = render_markdown(summarize([entry]), 'R')
+    row = markdown_section(text, 'Latest write actions')[2]
+    assert len(table_cells(row)) == 5
+    assert re.search(r'(?<!\\)[<>]', text) is None
+    collector = TextCollector()
+    collector.feed(MarkdownIt('commonmark', {'html': True}).enable(['table', 'strikethrough']).render(text))
+    assert set(collector.tags) <= {'h1', 'h2', 'p', 'table', 'thead', 'tbody', 'tr', 'th', 'td'}
+    assert hostile.replace('\n', ' ') in collector.cells and '<img src=x>' in collector.cells
+    assert '<b> ' + hostile.replace('\n', ' ') in collector.cells

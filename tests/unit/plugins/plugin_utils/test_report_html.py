@@ -23,8 +23,8 @@ from html.parser import HTMLParser
 import pytest
 
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_html import (
-    CHART_IDS, COLOURS, FILL_MAX_DAYS, HOURLY_MAX_BUCKETS, STYLE, activity_timeline, bar_chart, error_timeline, escape,
-    render_html, time_ticks, value_ticks,
+    CELL_MAX, CHART_IDS, COLOURS, FILL_MAX_DAYS, HOURLY_MAX_BUCKETS, STYLE, activity_timeline, bar_chart, error_timeline,
+    escape, latest_writes_table, render_html, time_ticks, value_ticks,
 )
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.summary import summarize
 
@@ -216,7 +216,7 @@ def test_tables_hold_the_counts():
     page = Page(text)
     assert '1,200' in page.text
     assert '(others)' in page.text
-    assert len(page.tags('table')) == 7
+    assert len(page.tags('table')) == 8  # the ranked counts, the latest write actions, the days
 
 
 def test_empty_summary_still_has_every_chart():
@@ -428,10 +428,105 @@ def test_timestamps_never_break_inside():
     assert ('2026-11-26T07:05:24.000Z', True) in found and ('2026-12-03', True) in found
     assert all(nowrap for _stamp, nowrap in found), [stamp for stamp, nowrap in found if not nowrap]
     assert '.ts{white-space:nowrap}' in STYLE
-    cards = [attrs for attrs in Page(page).tags('time')]
+    cards = [attrs for attrs in Page(page).tags('time')][:2]  # the latest write actions follow, each with its time
     assert [attrs['title'] for attrs in cards] == ['2026-11-26T07:09:00.000Z', '2026-12-03T07:01:48.000Z']
     assert 'First entry (UTC)2026-11-26 07:09:00' in Page(page).joined()
 
+
+
+# The latest write actions
+
+class LatestTable(HTMLParser):
+    """The header and the cells (text and attributes) of the latest write actions table."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.header, self.rows, self.inside, self._cell = [], [], False, None
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == 'table':
+            self.inside = attrs.get('class') == 'latest'
+        elif self.inside and tag == 'tr':
+            self.rows.append([])
+        elif self.inside and tag in ('th', 'td'):
+            self._cell = [tag, attrs, '']
+
+    def handle_endtag(self, tag):
+        if tag == 'table':
+            self.inside = False
+        elif self.inside and tag in ('th', 'td') and self._cell:
+            if self._cell[0] == 'th':
+                self.header.append(self._cell[2])
+            else:
+                self.rows[-1].append((self._cell[2], self._cell[1]))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell[2] += data
+
+    def texts(self) -> list:
+        return [[text for text, _attrs in row] for row in self.rows if row]
+
+
+def joined_write(moment, url, **fields):
+    return entry(**dict({'time': moment, 'uri': '/cloudapi/v6/datacenters/dc/servers', 'request': {'method': 'POST', 'url': url}},
+                        **fields))
+
+
+def test_latest_write_actions_newest_first_without_sent_column():
+    entries = [entry(time='2026-11-25T09:%02d:00.000Z' % minute, username='u%d' % minute, uri='/cloudapi/v6/x/%d' % minute)
+               for minute in (3, 30, 10)] + [entry(time='2026-11-25T10:00:00.000Z', action='GET', resources=[])]
+    table = LatestTable(render_html(summarize(entries, top=2), 'R'))
+    assert table.header == ['Time (UTC)', 'User', 'Method', 'URI']
+    assert table.texts() == [['2026-11-25 09:30:00', 'u30', 'POST', '/cloudapi/v6/x/30'],
+                             ['2026-11-25 09:10:00', 'u10', 'POST', '/cloudapi/v6/x/10']]
+    assert table.rows[1][0][1] == {'class': 't'}
+    times = [attrs for attrs in Page(latest_writes_table(summarize(entries, top=2))).tags('time')]
+    assert [attrs['datetime'] for attrs in times] == ['2026-11-25T09:30:00.000Z', '2026-11-25T09:10:00.000Z']
+
+
+def test_latest_write_actions_show_what_was_sent_only_when_joined():
+    entries = [joined_write('2026-11-25T09:00:00.000Z', 'https://api.ionos.com/cloudapi/v6/datacenters/dc/servers'),
+               entry(time='2026-11-25T08:00:00.000Z')]
+    table = LatestTable(render_html(summarize(entries), 'R'))
+    assert table.header == ['Time (UTC)', 'User', 'Method', 'URI', 'Sent']
+    assert [row[-1] for row in table.texts()] == ['POST https://api.ionos.com/cloudapi/v6/datacenters/dc/servers', '\u2013']
+    assert [row[-1][1]['data-label'] for row in table.rows if row] == ['Sent', 'Sent']
+
+
+def test_no_write_actions():
+    table = LatestTable(render_html(summarize([entry(action='GET', resources=[])]), 'R'))
+    assert table.texts() == [['No write actions.']]
+
+
+def test_latest_write_actions_hostile_and_long_text():
+    long_uri = '/cloudapi/v6/' + HOSTILE + 'x' * 300 + '/the-end'
+    writing = [{'type': 'server', 'id': 's', 'actions': ['vr.server.create']}]
+    entries = [joined_write('2026-11-25T09:00:00.000Z', HOSTILE, username=HOSTILE, action=HOSTILE, uri=long_uri, resources=writing),
+               entry(time=HOSTILE, username='b', action='DELETE')]
+    text = render_html(summarize(entries), 'R')
+    page = Page(text)
+    assert not page.tags('script') and not page.tags('img') and '<script' not in text
+    assert all(not any(name.startswith('on') for name in attrs) for _tag, attrs in page.elements)
+    table = LatestTable(text)
+    first, second = table.rows[1], table.rows[2]
+    assert [cell for cell, _attrs in first[1:3]] == [HOSTILE, HOSTILE]
+    uri, attrs = first[3]
+    assert attrs['title'] == long_uri  # the full text in a tooltip
+    assert len(uri) == CELL_MAX and uri.startswith('/cloudapi/v6/"><script>') and uri.endswith('x/the-end') and '\u2026' in uri
+    assert first[4] == ('POST ' + HOSTILE, {'class': 'l', 'data-label': 'Sent'})
+    assert second[0][0] == HOSTILE  # an entry time that is not one stays text
+
+
+def test_latest_write_actions_fit_a_narrow_page():
+    """At 40rem and below, each row is a block (time, user and method on a line, URI and sent below, labelled)."""
+    narrow = STYLE.split('@media (max-width:40rem){', 1)[1].split('\n@media', 1)[0]
+    assert 'table.latest,table.latest tbody,table.latest tr,table.latest td{display:block}' in narrow
+    assert 'table.latest thead{display:none}' in narrow and 'content:attr(data-label)' in narrow
 
 # The verdict
 
@@ -612,6 +707,7 @@ MEASURE = '''JSON.stringify((() => {
     }).map(cell => cell.textContent),
     plot: box(activity), bars: [Math.min(...bars.map(b => b[0])), Math.max(...bars.map(b => b[1]))], axes,
     verdict: box(document.querySelector('.verdict'))[2], totals: box(document.querySelector('.totals'))[2],
+    latest: [...document.querySelectorAll('table.latest td')].map(box).concat([box(document.querySelector('table.latest'))]),
   };
 })())'''
 
@@ -620,9 +716,14 @@ MEASURE = '''JSON.stringify((() => {
                     reason='no Chromium installed')
 def test_in_chromium_at_420_and_1400_px(tmp_path):
     """What the issue saw in Chromium, measured: chart text size, timestamps on one line, bars over the whole
-    axis, axis labels apart, nothing wider than the screen, the verdict above the totals."""
+    axis, axis labels apart, nothing wider than the screen (the latest write actions with long URIs included), the
+    verdict above the totals."""
     path = tmp_path / 'report.html'
-    path.write_text(render_html(summarize(week_of_entries(), top=10), 'Activity 2026-11-26T07:05:24.000Z', WEEK, VERDICT),
+    entries = week_of_entries()
+    for number, item in enumerate(entries[-10:]):  # the latest writes: long URIs, some with the request sent
+        item['uri'] = '/cloudapi/v6/datacenters/%s/servers/%s' % ('1d5a0e2c-7b3f-4c1e-9a2d-%012d' % number, 'x' * 40 * number)
+        item['request'] = {'method': 'POST', 'url': 'https://api.ionos.com' + item['uri'] + '?depth=1'} if number % 2 else None
+    path.write_text(render_html(summarize(entries, top=10), 'Activity 2026-11-26T07:05:24.000Z', WEEK, VERDICT),
                     encoding='utf-8')
     browser = Chromium(shutil.which('chromium') or shutil.which('chromium-browser') or shutil.which('google-chrome'),
                        str(tmp_path / 'profile'))
@@ -643,5 +744,6 @@ def test_in_chromium_at_420_and_1400_px(tmp_path):
             assert len(labels) >= 3, (width, chart_id)
             assert all(later[0] >= earlier[1] + 4 for earlier, later in zip(labels, labels[1:])), (width, chart_id, labels)
         assert page['verdict'] < page['totals']
+        assert len(page['latest']) > 40 and all(cell[1] <= inside for cell in page['latest']), width  # long URIs wrap or are cut
     heights = {width: page['plot'][3] - page['plot'][2] for width, page in seen.items()}
     assert heights[420] == heights[1400]  # drawn for the screen, not scaled down as an image

@@ -10,7 +10,7 @@ import pytest
 from ansible_collections.ionos.activitylog.emulator.generator import generate_entries
 from ansible_collections.ionos.activitylog.plugins.module_utils.normalize import normalize_entry
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.summary import (
-    RANKED, is_error, is_write, is_write_action, summarize,
+    LATEST_FIELDS, LATEST_WRITES, RANKED, is_error, is_write, is_write_action, summarize,
 )
 
 
@@ -122,6 +122,7 @@ def test_empty_input():
     assert summary['entries'] == 0
     assert summary['first'] is None and summary['last'] is None
     assert summary['by_user'] == {} and summary['per_day'] == {} and summary['errors_by_day'] == {}
+    assert summary['latest_writes'] == []
 
 
 def test_any_iterable_is_accepted():
@@ -132,7 +133,7 @@ def test_summary_keys():
     assert list(summarize(ENTRIES)) == [
         'entries', 'first', 'last', 'contracts', 'users', 'requests', 'errors', 'writes', 'by_user', 'by_event_type',
         'by_action', 'by_resource_type', 'by_contract', 'per_day', 'per_hour', 'errors_by_day',
-        'writes_by_resource_type', 'others']
+        'writes_by_resource_type', 'others', 'latest_writes']
 
 
 @pytest.mark.parametrize('method', ['POST', 'put', 'Patch', 'DELETE', ' delete '])
@@ -198,3 +199,64 @@ def test_generated_log_adds_up():
     assert sum(summary['errors_by_day'].values()) == summary['errors'] == sum(map(is_error, entries))
     assert summary['writes'] == sum(map(is_write, entries))
     assert 0 < summary['errors'] < summary['writes'] < 3000
+    writes = sorted((item['time'] for item in entries if is_write(item)), reverse=True)
+    assert [row['time'] for row in summary['latest_writes']] == writes[:3]
+
+
+# The latest writes
+
+def write_at(moment, **fields) -> dict:
+    return entry(**dict({'time': moment, 'username': 'anna@example.com', 'action': 'POST',
+                         'uri': '/cloudapi/v6/datacenters/dc/servers', 'status': 'DONE'}, **fields))
+
+
+def test_latest_writes_newest_first_reads_excluded():
+    summary = summarize(ENTRIES + [entry(time='2026-11-26T00:00:00.000Z', action='GET', username='reader')])
+    assert summary['latest_writes'] == [
+        {'time': '2026-11-25T09:15:00.000Z', 'username': 'anna@example.com', 'action': 'POST', 'uri': None,
+         'request_method': None, 'request_url': None, 'status': 'FAILED'},
+        {'time': '2026-11-25T09:14:03.512Z', 'username': 'anna@example.com', 'action': 'POST', 'uri': None,
+         'request_method': None, 'request_url': None, 'status': None},
+    ]
+    assert all(list(row) == list(LATEST_FIELDS) for row in summary['latest_writes'])
+
+
+def test_latest_writes_do_not_rely_on_the_order_of_the_entries():
+    moments = ['2026-11-25T09:%02d:00.000Z' % minute for minute in (7, 3, 59, 0, 31, 12, 44, 58, 1)]
+    entries = [write_at(moment) for moment in moments] + [entry(time='2026-11-25T10:00:00.000Z', action='GET')]
+    latest = summarize(entries, top=3)['latest_writes']
+    assert [row['time'] for row in latest] == ['2026-11-25T09:59:00.000Z', '2026-11-25T09:58:00.000Z', '2026-11-25T09:44:00.000Z']
+    assert [row['time'] for row in summarize(reversed(entries), top=3)['latest_writes']] == [row['time'] for row in latest]
+
+
+def test_latest_writes_are_bounded_by_top_or_by_default():
+    entries = [write_at('2026-11-25T%02d:%02d:00.000Z' % divmod(minute, 60)) for minute in range(200)]
+    assert len(summarize(entries, top=5)['latest_writes']) == 5
+    latest = summarize(entries)['latest_writes']
+    assert len(latest) == LATEST_WRITES == 10
+    assert latest[0]['time'] == '2026-11-25T03:19:00.000Z' and latest[-1]['time'] == '2026-11-25T03:10:00.000Z'
+    assert len(summarize(entries[:3], top=5)['latest_writes']) == 3
+
+
+def test_latest_writes_same_time_later_arrival_first_untimed_last():
+    entries = [write_at(None, username='untimed'), write_at('garbage', username='garbage'),
+               write_at('2026-11-25T09:00:00.000Z', username='first'), write_at('2026-11-25T09:00:00.000Z', username='second')]
+    assert [row['username'] for row in summarize(entries)['latest_writes']] == ['second', 'first', 'garbage', 'untimed']
+    assert [row['username'] for row in summarize(entries, top=2)['latest_writes']] == ['second', 'first']
+
+
+def test_latest_writes_carry_the_joined_request():
+    joined = {'method': 'DELETE', 'url': 'https://api.ionos.com/cloudapi/v6/datacenters/dc', 'status': 'DONE', 'body': None,
+              'headers': {}, 'targets': [], 'message': None, 'created_date': None, 'created_by': None}
+    entries = [write_at('2026-11-25T09:00:00.000Z', request=joined), write_at('2026-11-25T08:00:00.000Z', request=None),
+               write_at('2026-11-25T07:00:00.000Z', request='not a dict')]
+    latest = summarize(entries)['latest_writes']
+    assert (latest[0]['request_method'], latest[0]['request_url']) == ('DELETE', 'https://api.ionos.com/cloudapi/v6/datacenters/dc')
+    assert [(row['request_method'], row['request_url']) for row in latest[1:]] == [(None, None), (None, None)]
+    assert 'body' not in latest[0] and 'headers' not in latest[0]
+
+
+def test_latest_writes_by_resource_action():
+    entries = [entry(time='2026-11-25T09:00:00.000Z', action=None, resources=[resource('server', 'vr.server.restart')]),
+               entry(time='2026-11-25T10:00:00.000Z', action=None, resources=[resource('server', 'vr.server.get')])]
+    assert [row['time'] for row in summarize(entries)['latest_writes']] == ['2026-11-25T09:00:00.000Z']
