@@ -82,9 +82,10 @@ options:
         C(type:id:action1|action2), joined by C(; ); C(error_messages) each message as C(code) and C(message) separated by a colon, joined by C(; ).
         A cell that starts with C(=), C(+), C(-), C(@), a tab or a carriage return is prefixed with C(') so
         spreadsheets do not run it as a formula.
-      - C(markdown) totals and summary tables (GitHub-flavoured Markdown), all text escaped.
+      - C(markdown) totals, summary tables and the latest write actions (GitHub-flavoured Markdown), all text escaped.
       - C(html) totals, charts (activity over time, top users, event types, errors per day, write actions by
-        resource type) and tables.
+        resource type), tables and the latest write actions (with what was sent when
+        O(ionos.activitylog.activity_log_info#module:request_details) joined it).
     type: list
     elements: str
     choices: [jsonl, csv, markdown, html]

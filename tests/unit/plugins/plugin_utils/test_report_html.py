@@ -271,7 +271,7 @@ def test_partial_buckets_are_hatched_with_a_legend():
     page = render_html(summarize(week_of_entries()), 'R', WEEK)
     bars = Chart(page, 'chart-activity-over-time').bars
     assert len(bars) == 169
-    hatched = [index for index, bar in enumerate(bars) if bar['fill'].startswith('url(')]
+    hatched = [index for index, drawn in enumerate(bars) if drawn['fill'].startswith('url(')]
     assert hatched == [0, 168]
     assert bars[0]['fill'] == 'url(#chart-activity-over-time-partial)'
     assert 'id="chart-activity-over-time-partial"' in page
@@ -354,7 +354,7 @@ def test_bars_spread_over_the_whole_axis():
                                   (render_html(eight_days, 'R'), 'chart-errors', 8)):
         bars = Chart(page, chart_id).bars
         assert len(bars) == count
-        lefts = [percent(bar['x']) for bar in bars]
+        lefts = [percent(drawn['x']) for drawn in bars]
         slot = 100.0 / count  # the bars fill their slots but for a small gap, from the left end to the right end
         assert lefts[0] <= 0.1 * slot and percent(bars[-1]['x']) + percent(bars[-1]['width']) >= 100 - 0.1 * slot
         assert max(right - left for left, right in zip(lefts, lefts[1:])) - min(right - left for left, right in zip(lefts, lefts[1:])) < 0.01
@@ -428,10 +428,9 @@ def test_timestamps_never_break_inside():
     assert ('2026-11-26T07:05:24.000Z', True) in found and ('2026-12-03', True) in found
     assert all(nowrap for _stamp, nowrap in found), [stamp for stamp, nowrap in found if not nowrap]
     assert '.ts{white-space:nowrap}' in STYLE
-    cards = [attrs for attrs in Page(page).tags('time')][:2]  # the latest write actions follow, each with its time
+    cards = list(Page(page).tags('time'))[:2]  # the latest write actions follow, each with its time
     assert [attrs['title'] for attrs in cards] == ['2026-11-26T07:09:00.000Z', '2026-12-03T07:01:48.000Z']
     assert 'First entry (UTC)2026-11-26 07:09:00' in Page(page).joined()
-
 
 
 # The latest write actions
@@ -485,7 +484,7 @@ def test_latest_write_actions_newest_first_without_sent_column():
     assert table.texts() == [['2026-11-25 09:30:00', 'u30', 'POST', '/cloudapi/v6/x/30'],
                              ['2026-11-25 09:10:00', 'u10', 'POST', '/cloudapi/v6/x/10']]
     assert table.rows[1][0][1] == {'class': 't'}
-    times = [attrs for attrs in Page(latest_writes_table(summarize(entries, top=2))).tags('time')]
+    times = list(Page(latest_writes_table(summarize(entries, top=2))).tags('time'))
     assert [attrs['datetime'] for attrs in times] == ['2026-11-25T09:30:00.000Z', '2026-11-25T09:10:00.000Z']
 
 
@@ -527,6 +526,7 @@ def test_latest_write_actions_fit_a_narrow_page():
     narrow = STYLE.split('@media (max-width:40rem){', 1)[1].split('\n@media', 1)[0]
     assert 'table.latest,table.latest tbody,table.latest tr,table.latest td{display:block}' in narrow
     assert 'table.latest thead{display:none}' in narrow and 'content:attr(data-label)' in narrow
+
 
 # The verdict
 
