@@ -50,9 +50,15 @@ def join_requests(client, entries: list, joined: list, mode: str, redact: bool, 
             ids.setdefault(entry['request_id'], entry.get('contract_number'))
     found = {}
     if ids:
-        with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(ids)))) as pool:
-            for request_id, details in zip(ids, pool.map(lambda item: client.cloud_request(*item), ((key, contract) for key, contract in ids.items()))):
+        pool = ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(ids))))
+        try:
+            for request_id, details in zip(ids, pool.map(lambda item: client.cloud_request(*item), ids.items())):
                 found[request_id] = details
+        except BaseException:
+            client.stop()  # the requests still waiting give up at once instead of being sent for a run that failed
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
     missing = {404: 0, 403: 0}
     for entry, target in zip(entries, joined):
         details = found.get(entry.get('request_id')) if wanted(entry, mode) else None
