@@ -20,22 +20,17 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ActivityLogError
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.controller_read import MODULE, module_defaults, read_activity
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.controller_read import MODULE, read_activity
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.files import write_if_changed, write_stream_if_changed
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.junit import junit_xml
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.policies import evaluate, validate_policies
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_files import FORMATS, checked_report_options, write_reports
+from ansible_collections.ionos.activitylog.plugins.plugin_utils import report_files
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_files import checked_report_options, write_reports
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_formats import write_jsonl
 
 # The options, declared here only; the module's DOCUMENTATION describes the same (a unit test ties them), and the
 # structure inside ``policies`` is policies.py's (tied to the documentation's suboptions by the same tests).
-REPORT_SPEC = dict(
-    dest=dict(type='path', required=True),
-    formats=dict(type='list', elements='str', choices=list(FORMATS), default=list(FORMATS)),
-    title=dict(type='str', default='IONOS Cloud Activity Log compliance'),
-    top=dict(type='int', default=10),
-    basename=dict(type='str', default='activity'),
-)
+REPORT_SPEC = dict(report_files.REPORT_SPEC, title=dict(type='str', default='IONOS Cloud Activity Log compliance'))
 ARGUMENT_SPEC = dict(
     activities=dict(type='list', elements='raw'),
     query=dict(type='dict'),
@@ -75,7 +70,7 @@ def check_compliance(args: dict, check_mode: bool) -> dict:
     report = args.get('report')
     if report:
         shown = {key: verdict[key] for key in ('passed', 'summary', 'lines')}
-        summary, files, changed = write_reports(entries, report['dest'], checked_report_options(report), verdict['window'], shown, check_mode)
+        summary, files, changed = write_reports(entries, report['dest'], report, verdict['window'], shown, check_mode)
         result.update(report_files=files, report_summary=summary, changed=result['changed'] or changed)
     return result
 
@@ -121,8 +116,7 @@ class ActionModule(ActionBase):
             if args.get('report'):
                 args['report']['dest'] = self._loader.path_dwim(args['report']['dest'])
             if args['activities'] is None:
-                defaults = module_defaults(self._task, self._templar)
-                args['activities'], read, warnings = read_activity(args['query'], defaults, REFUSED, 'query')
+                args['activities'], read, warnings = read_activity(args['query'], self._task, self._templar, REFUSED)
                 args['window'] = read['window']
                 result.update(read=read, warnings=warnings)
             result.update(check_compliance(args, bool(self._task.check_mode)))

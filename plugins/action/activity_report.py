@@ -17,16 +17,12 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ActivityLogError
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.controller_read import MODULE, module_defaults, read_activity
-from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_files import DEFAULT_TITLE, FORMATS, checked_report_options, write_reports
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.controller_read import MODULE, read_activity
+from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_files import REPORT_SPEC, checked_report_options, write_reports
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.report_formats import ENTRY_FIELDS
 
 OPTIONS_SPEC = dict(
-    dest=dict(type='path', required=True),
-    formats=dict(type='list', elements='str', choices=list(FORMATS), default=list(FORMATS)),
-    title=dict(type='str', default=DEFAULT_TITLE),
-    top=dict(type='int', default=10),
-    basename=dict(type='str', default='activity'),
+    REPORT_SPEC,
     window=dict(type='dict', options=dict(start=dict(type='str'), end=dict(type='str'))),
     query=dict(type='dict'),
 )
@@ -48,8 +44,7 @@ class ActionModule(ActionBase):
         try:
             args = validated_args(self._task.args)
             if args['activities'] is None:
-                args['activities'], read, warnings = read_activity(
-                    args['query'], module_defaults(self._task, self._templar), REFUSED, 'query')
+                args['activities'], read, warnings = read_activity(args['query'], self._task, self._templar, REFUSED)
                 args['window'] = read['window']
                 result.update(read=read, warnings=warnings)
             dest = self._loader.path_dwim(args['dest'])

@@ -36,21 +36,21 @@ def module_defaults(task, templar) -> dict:
     return _apply_action_arg_defaults(MODULE, task, {}, templar)
 
 
-def read_activity(query, defaults: dict, refused: dict, where: str) -> tuple:
-    """``(entries, read, warnings)`` of the window ``query`` (options of activity_log_info) names.
+def read_activity(query, task, templar, refused: dict) -> tuple:
+    """``(entries, read, warnings)`` of the window that ``query`` (the action's option: options of activity_log_info)
+    names, with the module_defaults of ``task`` for activity_log_info under it.
 
-    ``defaults`` are the module defaults for activity_log_info; ``refused`` maps the options this caller cannot take
-    to the reason. ``read`` holds what the module returns besides the entries (``window``, ``total``, ``stats`` ...).
-    ActivityLogError names a bad option or a failed read.
+    ``refused`` maps the options this caller cannot take to the reason. ``read`` holds what the module returns besides
+    the entries (``window``, ``total``, ``stats`` ...). ActivityLogError names a bad option or a failed read.
     """
     if not isinstance(query, dict) or any(not is_string(key) for key in query):
-        raise OptionError('%s must be a dictionary of the options of %s, not %s' % (where, MODULE, type(query).__name__))
+        raise OptionError('query must be a dictionary of the options of %s, not %s' % (MODULE, type(query).__name__))
     for name, value in query.items():
         name = ALIASES.get(name, name)
         if name in refused and value not in (None, ''):
-            raise OptionError('%s.%s is not accepted: %s' % (where, name, refused[name]))
+            raise OptionError('query.%s is not accepted: %s' % (name, refused[name]))
     # module_defaults that this caller cannot take (a max_items meant for other tasks) are left out, not refused
-    options = {name: value for name, value in defaults.items() if ALIASES.get(name, name) not in refused}
+    options = {name: value for name, value in module_defaults(task, templar).items() if ALIASES.get(name, name) not in refused}
     options.update(query)
     result = fetch_activity(options)
     read = {key: result.get(key) for key in READ_KEYS}

@@ -22,24 +22,7 @@ def write_if_changed(path: str, data: bytes, check_mode: bool = False, new_mode:
     """
     if _holds(path, data):
         return False
-    if check_mode:
-        return True
-    directory = os.path.dirname(path) or '.'
-    os.makedirs(directory, exist_ok=True)
-    mode = _mode_for(path, new_mode)
-    handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
-    try:
-        with os.fdopen(handle, 'wb') as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
-    return True
+    return check_mode or _replace(path, lambda stream: stream.write(data), new_mode, lambda _temporary: True)
 
 
 def write_stream_if_changed(path: str, write, check_mode: bool = False, new_mode: int | None = None) -> bool:
@@ -48,9 +31,21 @@ def write_stream_if_changed(path: str, write, check_mode: bool = False, new_mode
     The document goes to a temporary file next to ``path`` (also in check mode, which needs it for the comparison),
     which then replaces ``path`` unless both hold the same bytes; the temporary file never outlives the call.
     """
-    directory = os.path.dirname(path) or '.'
-    if check_mode and not os.path.isdir(directory):
+    if check_mode and not os.path.isdir(os.path.dirname(path) or '.'):
         return True
+    differs = []
+
+    def keep(temporary: str) -> bool:
+        differs.append(not (os.path.isfile(path) and filecmp.cmp(temporary, path, shallow=False)))
+        return differs[0] and not check_mode
+    _replace(path, write, new_mode, keep)
+    return differs[0]
+
+
+def _replace(path: str, write, new_mode: int | None, keep) -> bool:
+    """Write a temporary file beside ``path`` with ``write(stream)``; it replaces ``path`` when ``keep(temporary)`` says
+    so (whether it did), and is removed otherwise."""
+    directory = os.path.dirname(path) or '.'
     os.makedirs(directory, exist_ok=True)
     mode = _mode_for(path, new_mode)
     handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
@@ -58,12 +53,9 @@ def write_stream_if_changed(path: str, write, check_mode: bool = False, new_mode
         with os.fdopen(handle, 'wb') as stream:
             write(stream)
             stream.flush()
-            if not check_mode:
-                os.fsync(stream.fileno())
-        if os.path.isfile(path) and filecmp.cmp(temporary, path, shallow=False):
+            os.fsync(stream.fileno())
+        if not keep(temporary):
             return False
-        if check_mode:
-            return True
         os.chmod(temporary, mode)
         os.replace(temporary, path)
         return True

@@ -21,6 +21,14 @@ FORMATS = ('jsonl', 'csv', 'markdown', 'html')
 EXTENSIONS = {'jsonl': 'jsonl', 'csv': 'csv', 'markdown': 'md', 'html': 'html'}
 DEFAULT_TITLE = 'IONOS Cloud Activity Log report'
 STREAMED = {'jsonl': write_jsonl, 'csv': write_csv}
+# The options of the reports, for activity_report and for the ``report`` option of activity_compliance alike.
+REPORT_SPEC = dict(
+    dest=dict(type='path', required=True),
+    formats=dict(type='list', elements='str', choices=list(FORMATS), default=list(FORMATS)),
+    title=dict(type='str', default=DEFAULT_TITLE),
+    top=dict(type='int', default=10),
+    basename=dict(type='str', default='activity'),
+)
 
 
 def write_reports(entries: list, dest: str, options: dict, window=None, verdict=None, check_mode=False) -> tuple:

@@ -43,7 +43,7 @@ class SvgIds(HTMLParser):
             self.ids.append(dict(attrs).get('id'))
 
 
-def report(tmp_path, entries=None, formats=action.FORMATS, check_mode=False, title='Report'):
+def report(tmp_path, entries=None, formats=report_files.FORMATS, check_mode=False, title='Report'):
     options = {'formats': list(formats), 'title': title, 'top': 10, 'basename': 'activity'}
     _summary, files, changed = action.write_reports(ENTRIES if entries is None else entries, str(tmp_path / 'out'), options,
                                                     check_mode=check_mode)
@@ -155,7 +155,7 @@ def args(**overrides) -> dict:
 
 def test_validated_args_fills_the_defaults():
     assert action.validated_args(args()) == {
-        'activities': ENTRIES, 'dest': 'out', 'formats': list(action.FORMATS), 'title': action.DEFAULT_TITLE,
+        'activities': ENTRIES, 'dest': 'out', 'formats': list(report_files.FORMATS), 'title': report_files.DEFAULT_TITLE,
         'top': 10, 'basename': 'activity', 'window': None, 'query': None}
 
 
@@ -189,8 +189,8 @@ def test_missing_dest_and_activities():
 
 def test_null_takes_the_default():
     validated = action.validated_args(args(top=None, title=None, formats=None, basename=None))
-    assert (validated['top'], validated['title'], validated['basename']) == (10, action.DEFAULT_TITLE, 'activity')
-    assert validated['formats'] == list(action.FORMATS)
+    assert (validated['top'], validated['title'], validated['basename']) == (10, report_files.DEFAULT_TITLE, 'activity')
+    assert validated['formats'] == list(report_files.FORMATS)
 
 
 def test_sparse_normalized_entries_are_accepted():
