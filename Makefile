@@ -127,9 +127,10 @@ emulator: demo-layout  ## serve the emulator with the demo's data in the foregro
 	@$(DEMO_VPY) scripts/serve_emulator.py --collections-path $(abspath .build) --ansible-bin $(abspath $(DEMO_VENV))/bin \
 	  -- --port $(PORT) $(DEMO_DATA) $(EMULATOR_ARGS)
 
-# BENCH_ARGS: e.g. --quick (small data, 1 run), --runs 5, --cases 9k-40ms,200k-0ms, --out FILE (scripts/bench.py --help).
+# BENCH_ARGS: e.g. --quick (small data, 1 run), --runs 5, --cases 9k-40ms,200k-0ms, --runners baseline,direct,lookup,
+# --out FILE (scripts/bench.py --help).
 BENCH_ARGS ?=
-bench: layout  ## time the lookup and the module against a plain requests loop and the floor (emulators on loopback)
+bench: layout  ## time the engine, the lookup and the module against a plain requests loop and the floor (emulators on loopback)
 	$(VPY) scripts/bench.py $(BENCH_ARGS)
 
 throughput: venv  ## print the emulator's throughput on this machine

@@ -11,7 +11,8 @@ missed), and writes the same as JSON. Exit status 1 only when a runner failed or
 because of a time: a bench is not a test.
 
     make bench BENCH_ARGS='--quick'
-    .venv/bin/python scripts/bench.py [--runs 3] [--quick] [--cases 9k-40ms,200k-0ms] [--budget 840] [--out FILE]
+    .venv/bin/python scripts/bench.py [--runs 3] [--quick] [--cases 9k-40ms,200k-0ms] [--runners baseline,direct,lookup]
+                                        [--budget 840] [--out FILE]
 """
 
 from __future__ import annotations
@@ -128,6 +129,7 @@ def parse_args(argv):
     parser.add_argument('--runs', type=int, default=3, help='rounds: runs per runner and case; the table shows medians (default: %(default)s)')
     parser.add_argument('--quick', action='store_true', help='small data sets and 1 run: checks the harness in under a minute')
     parser.add_argument('--cases', help='comma-separated case names (default: all): ' + ', '.join(case.name for case in bench_cases.FULL))
+    parser.add_argument('--runners', help='comma-separated runners to run where a case has them (default: all): ' + ', '.join(bench_runners.RUNNERS))
     parser.add_argument('--budget', type=float, default=840, help='seconds: rounds after the first are skipped for a case when they '
                         'would end later (default: %(default)s)')
     parser.add_argument('--out', default=os.path.join(BUILD, 'bench', 'results.json'), help='JSON results (default: %(default)s)')
@@ -138,6 +140,12 @@ def parse_args(argv):
         args.selected = bench_cases.select(args.cases, args.quick)
     except ValueError as error:
         parser.error(str(error))
+    runners = [name.strip() for name in (args.runners or '').split(',') if name.strip()]
+    unknown = [name for name in runners if name not in bench_runners.RUNNERS]
+    if unknown:
+        parser.error('unknown runner %s; the runners are %s' % (', '.join(unknown), ', '.join(bench_runners.RUNNERS)))
+    if runners:
+        args.selected = [case for case in args.selected if case.only(runners)]
     if args.quick:
         args.runs = 1
     return args

@@ -15,28 +15,33 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.request_details 
 TLS_OFF_WARNING = 'validate_certs is false: the TLS certificate of the API is not verified; use this only for tests.'
 
 
-def fetch_activity(options: dict, now=None) -> dict:
+def fetch_activity(options: dict, now=None, freeze: bool = True) -> dict:
     """Validate ``options``, read the window and return the result of activity_log_info (plus ``warnings``).
 
-    Raises ActivityLogError (OptionError, ApiError, IncompleteResultError) with a message for the user.
+    ``freeze``: the caller's process ends soon after the run (a module; the worker process of an Ansible task), so
+    whatever the run leaves is moved out of the cyclic collector's reach (``gc.freeze``) instead of being scanned by
+    every later collection; the first scan alone would cost a tenth of a run. A long-lived caller (the event source)
+    passes False. Raises ActivityLogError (OptionError, ApiError, IncompleteResultError) with a message for the user.
     """
     settings = settings_from_options(options, now)
     client = ActivityLogClient(settings)
-    # A run allocates a dozen long-lived objects per entry and frees few: the cyclic collector would scan them
+    # A run allocates a handful of long-lived objects per entry and frees few: the cyclic collector would scan them
     # again and again (a fifth of the time for 200,000 entries). Nothing of a run forms cycles worth collecting.
     collecting = gc.isenabled()
     gc.disable()
     try:
         run = Engine(client, settings).run()
-        index = 2 if settings.format == 'raw' else 1
+        index = 3 if settings.format == 'raw' else 2
         activities = [item[index] for item in run.entries]
         detail_warnings = []
         if settings.request_details != 'none':  # after the filters, so only the entries returned cost a request
-            normalized = [item[1] for item in run.entries]
+            normalized = [item[2] for item in run.entries]
             detail_warnings = join_requests(client, normalized, activities, settings.request_details, settings.redact_request_details,
                                             settings.concurrency)
     finally:
         client.close()
+        if freeze:
+            gc.freeze()
         if collecting:
             gc.enable()
     warnings = list(client.warnings) + list(run.warnings) + detail_warnings  # the client's: what api_url lost (a path)

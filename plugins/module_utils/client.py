@@ -1,10 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the ionos.activitylog collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""HTTP client of the Activity Log API: auth, TLS, proxies, pooled keep-alive connections, retries, errors.
+"""HTTP client of the Activity Log API: credentials, retries, the concurrency gate, errors (transport.py sends).
 
-One requests.Session per thread (a Session is not thread-safe), each with its own pool. Every failure becomes an
-ApiError whose message names the cause and the fix; credentials never enter a message.
+Every failure becomes an ApiError whose message names the cause and the fix; credentials never enter a message.
 """
 
 from __future__ import annotations
@@ -19,14 +18,9 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.errors import Ap
 from ansible_collections.ionos.activitylog.plugins.module_utils.retry import ConcurrencyGate, RetryBudget, RetryPolicy, is_retryable_status
 from ansible_collections.ionos.activitylog.plugins.module_utils.version import COLLECTION_VERSION
 
-try:
-    import requests
-    from requests.adapters import HTTPAdapter
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
-except ImportError as import_error:  # pragma: no cover - reported by the module and the lookup
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = import_error
+from ansible_collections.ionos.activitylog.plugins.module_utils.transport import (
+    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, TLS_ERRORS, TRANSPORT_ERRORS, Transport, basic_authorization, transport_message, without_userinfo,
+)
 
 API_PATH = '/activitylog/v1'
 CLOUD_REQUESTS_PATH = '/cloudapi/v6/requests/'
@@ -82,11 +76,6 @@ def resolve_base_url(api_url: str) -> tuple[str, list[str]]:
     return base, warnings
 
 
-def without_userinfo(url: str) -> str:
-    """The URL without ``user:password@`` so that messages never show credentials written into api_url."""
-    return re.sub(r'^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@', r'\1', url)
-
-
 def user_agent() -> str:
     try:
         from ansible.module_utils.ansible_release import __version__ as ansible_version  # pylint: disable=import-outside-toplevel
@@ -120,73 +109,39 @@ class ActivityLogClient:
     def __init__(self, settings):
         if not HAS_REQUESTS:
             raise ApiError('this needs the requests Python library on the host that runs it: pip install requests (%s)' % REQUESTS_IMPORT_ERROR)
-        self.base, self.warnings = resolve_base_url(settings.api_url)  # warnings: for the run's result
+        base, self.warnings = resolve_base_url(settings.api_url)  # warnings: for the run's result
+        self.base = self.shown = without_userinfo(base)  # a user and password in api_url are sent as basic auth instead
         self.origin = self.base[:-len(API_PATH)]  # the Cloud API's requests live beside the Activity Log, under the same prefix
-        self.shown = without_userinfo(self.base)
         self.timeout = settings.timeout
         self.budget = RetryBudget(max(settings.retries, 1) * RETRY_BUDGET_PER_RETRY, RETRIES_EARNED_PER_SUCCESS)
         self.policy = RetryPolicy(retries=settings.retries, budget=self.budget)
         self.gate = ConcurrencyGate(settings.concurrency)
         self.stats = Stats()
         self.stopped = threading.Event()
-        self._local = threading.local()
-        self._sessions = []
-        self._sessions_lock = threading.Lock()
-        self._pool_size = settings.concurrency
         self._fingerprint = getattr(settings, 'certificate_fingerprint', None)
         if self._fingerprint and not self.base.lower().startswith('https://'):
             raise OptionError('certificate_fingerprint is set but api_url %s is not https://: a plain HTTP connection has no '
                               'certificate to check; use https://, or leave certificate_fingerprint out' % self.shown)
-        # A pinned certificate replaces the CA check, as in the IONOS SDKs (IONOS_PINNED_CERT): its fingerprint is checked.
-        self._verify = False if self._fingerprint else (settings.ca_path or settings.validate_certs)
-        self._proxies = {'http': settings.proxy, 'https': settings.proxy} if settings.proxy else None
-        self._headers = {'Accept': 'application/json', 'User-Agent': user_agent()}
         self._credential_source = getattr(settings, 'credential_source', None)
-        self._has_credential = bool(settings.token or settings.username or '@' in urlsplit(self.base).netloc)
+        self._has_credential = bool(settings.token or settings.username or '@' in urlsplit(base).netloc)
         # Reseller sub-contracts: contract -> whether its requests carry X-Contract-Number (learnt from a 403), and the
         # choice for contracts not tried yet, once one needed the header.
         self._contract_header = {}
         self._contract_header_default = threading.Event()
         if settings.token:
-            self._headers['Authorization'] = 'Bearer ' + settings.token
-            self._auth = None
+            authorization = 'Bearer ' + settings.token
         elif settings.username:
-            self._auth = (settings.username, settings.password or '')
+            authorization = basic_authorization(settings.username, settings.password or '')
         else:
-            self._auth = None
+            authorization = None  # the user and password of api_url, else ~/.netrc
+        # A pinned certificate replaces the CA check, as in the IONOS SDKs (IONOS_PINNED_CERT): its fingerprint is checked.
+        self._transport = Transport(base, verify=settings.ca_path or settings.validate_certs, fingerprint=self._fingerprint,
+                                    proxy=settings.proxy, concurrency=settings.concurrency, timeout=settings.timeout,
+                                    headers={'Accept': 'application/json', 'User-Agent': user_agent()}, authorization=authorization)
 
     def close(self) -> None:
-        """Close every pooled connection of every thread's session."""
-        with self._sessions_lock:
-            for session in self._sessions:
-                session.close()
-            self._sessions = []
-
-    def _session(self):
-        session = getattr(self._local, 'session', None)
-        if session is None:
-            session = requests.Session()
-            if self._fingerprint:
-                adapter = pinned_adapter(self._fingerprint, pool_connections=1, pool_maxsize=self._pool_size, max_retries=0)
-            else:
-                adapter = HTTPAdapter(pool_connections=1, pool_maxsize=self._pool_size, max_retries=0)
-            session.mount('https://', adapter)
-            session.mount('http://', adapter)
-            session.headers.update(self._headers)
-            session.auth = self._auth
-            if self._proxies:
-                session.proxies.update(self._proxies)
-            # Read the environment (proxy variables, NO_PROXY, REQUESTS_CA_BUNDLE, ~/.netrc) once for the session, not
-            # on every request as requests does: those look-ups cost more than parsing a page.
-            settings = session.merge_environment_settings(self.base, dict(self._proxies or {}), None, self._verify, None)
-            session.proxies, session.verify = settings['proxies'], settings['verify']
-            if session.auth is None and 'Authorization' not in session.headers:
-                session.auth = requests.utils.get_netrc_auth(self.base)
-            session.trust_env = False
-            self._local.session = session
-            with self._sessions_lock:
-                self._sessions.append(session)
-        return session
+        """Close every pooled connection."""
+        self._transport.close()
 
     def get_json(self, path: str, params: dict | None = None, contract: int | None = None, detail: bool = False):
         """The decoded JSON of GET base+path, retried as the policy says; ApiError when it cannot be had.
@@ -207,7 +162,7 @@ class ActivityLogClient:
                 raise ApiError('stopped because another request of this run failed')
             retry_after = None
             switched = False
-            with self.gate:
+            with self.gate:  # a slot only for the exchange itself: the answer is decoded after another request has started
                 self.stats.count(retry=attempt > 0 or bool(refused), detail=detail)
                 if detail:
                     with_header = contract is not None
@@ -215,36 +170,32 @@ class ActivityLogClient:
                     with_header = contract is not None and self._contract_header.get(contract, self._contract_header_default.is_set())
                 headers = {CONTRACT_HEADER: str(contract)} if with_header else None
                 try:
-                    response = self._session().get(url, params=params, headers=headers, timeout=self.timeout)
-                except requests.exceptions.SSLError as error:
+                    response = self._transport.get(url, params, headers)
+                except TLS_ERRORS as error:
                     raise ApiError(tls_message(self.shown, error, self._fingerprint)) from None
-                except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema) as error:
-                    raise ApiError('api_url %s is not a usable URL (%s): give it as https://host[:port]' % (self.shown, type(error).__name__)) from None
-                except requests.exceptions.InvalidHeader:
-                    raise ApiError('the token or the user name cannot be sent in an HTTP header: check it for stray characters') from None
-                except requests.exceptions.RequestException as error:
-                    failure = ApiError(transport_message(self.shown, error, self.timeout))
-                else:
-                    if detail and response.status_code in (403, 404):
-                        self.gate.on_success()
-                        return response.status_code
-                    if response.status_code == 403 and contract is not None and not detail and (not with_header) not in refused:
-                        refused.add(with_header)
-                        with_header, switched = not with_header, True
-                        failure = None
-                    else:
-                        failure, result = self._judge(response, contract, header_tried=bool(refused))
-                        if failure is None:
-                            self.gate.on_success()
-                            self.budget.earn()
-                            if refused:
-                                self._contract_header[contract] = with_header
-                                if with_header:
-                                    self._contract_header_default.set()
-                            return result
-                        if response.status_code == 429:
-                            retry_after = response.headers.get('Retry-After')
-                            self.gate.on_throttled(self.policy.pause(retry_after))
+                except TRANSPORT_ERRORS as error:
+                    response, failure = None, ApiError(transport_message(self.shown, error, self.timeout))
+            if response is None:
+                pass  # failure says why
+            elif detail and response.status in (403, 404):
+                self.gate.on_success()
+                return response.status
+            elif response.status == 403 and contract is not None and not detail and (not with_header) not in refused:
+                refused.add(with_header)
+                with_header, switched = not with_header, True
+            else:
+                failure, result = self._judge(response, contract, header_tried=bool(refused))
+                if failure is None:
+                    self.gate.on_success()
+                    self.budget.earn()
+                    if refused:
+                        self._contract_header[contract] = with_header
+                        if with_header:
+                            self._contract_header_default.set()
+                    return result
+                if response.status == 429:
+                    retry_after = response.headers.get('Retry-After')
+                    self.gate.on_throttled(self.policy.pause(retry_after))
             if switched:
                 continue  # the other way at once: not a failure, no delay, no retry of the policy spent
             if not self._may_retry(failure, attempt):
@@ -287,10 +238,10 @@ class ActivityLogClient:
 
     def _judge(self, response, contract, header_tried: bool = False):
         """(None, decoded JSON) for a usable 200; (ApiError, None) otherwise."""
-        status = response.status_code
+        status = response.status
         if status == 200:
             try:
-                return None, json.loads(response.content)
+                return None, json.loads(response.body)
             except ValueError:
                 return ApiError(unusable_body_message(response)), None
         detail = api_messages(response)
@@ -302,7 +253,7 @@ class ActivityLogClient:
 def api_messages(response) -> str:
     """The messages of an IONOS error body, or a short safe description of a body that is not one."""
     try:
-        body = json.loads(response.content)
+        body = json.loads(response.body)
     except ValueError:
         body = None
     if isinstance(body, dict) and isinstance(body.get('messages'), list):
@@ -315,7 +266,7 @@ def api_messages(response) -> str:
         if texts:
             return '; '.join(texts)
     kind = response.headers.get('Content-Type', 'no content type').split(';')[0]
-    return 'the answer was not an IONOS error body (%s, %d bytes)' % (kind, len(response.content or b''))
+    return 'the answer was not an IONOS error body (%s, %d bytes)' % (kind, len(response.body or b''))
 
 
 def status_message(status: int, detail: str, contract: int | None, base: str, header_tried: bool = False,
@@ -358,7 +309,7 @@ def status_message(status: int, detail: str, contract: int | None, base: str, he
 def unusable_body_message(response) -> str:
     kind = response.headers.get('Content-Type', 'no content type').split(';')[0]
     return ('The API answered 200 with a body that is not valid JSON (%s, %d bytes): the answer was cut off or '
-            'mangled on the way, for example by a proxy.' % (kind, len(response.content or b'')))
+            'mangled on the way, for example by a proxy.' % (kind, len(response.body or b'')))
 
 
 def tls_message(base: str, error, fingerprint: str | None = None) -> str:
@@ -383,27 +334,3 @@ def _tls_reason(text: str) -> str:
 def colon_hex(digits: str) -> str:
     """``ab12...`` as ``AB:12:...``, the way openssl and browsers show a fingerprint."""
     return ':'.join(digits[index:index + 2] for index in range(0, len(digits), 2)).upper()
-
-
-def pinned_adapter(fingerprint: str, **kwargs):
-    """An HTTPAdapter whose connections (direct or through a proxy) check the server certificate's SHA-256 fingerprint
-    (urllib3's assert_fingerprint) instead of its CA chain."""
-
-    class PinnedAdapter(HTTPAdapter):
-        def init_poolmanager(self, *args, **pool_kwargs):
-            pool_kwargs['assert_fingerprint'] = fingerprint
-            super().init_poolmanager(*args, **pool_kwargs)
-
-        def proxy_manager_for(self, proxy, **proxy_kwargs):
-            proxy_kwargs['assert_fingerprint'] = fingerprint
-            return super().proxy_manager_for(proxy, **proxy_kwargs)
-
-    return PinnedAdapter(**kwargs)
-
-
-def transport_message(base: str, error, timeout: float) -> str:
-    if isinstance(error, requests.exceptions.Timeout):
-        return 'No answer from %s within %g seconds: raise timeout or check the network.' % (base, timeout)
-    if isinstance(error, requests.exceptions.ConnectionError):
-        return 'The connection to %s failed or was dropped (%s): check api_url, proxy and the network.' % (base, type(error).__name__)
-    return 'The request to %s failed (%s).' % (base, type(error).__name__)

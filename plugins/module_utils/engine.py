@@ -5,7 +5,8 @@
 
 The first page of a slice gives its ``hits.total``; a slice larger than the result window is cut into smaller
 time slices, the others get their remaining pages planned. All requests of a run share one thread pool bounded
-by ``concurrency``; only the main thread changes the run's state.
+by ``concurrency``; the worker that fetched a page also decodes and normalizes it, while other requests are in
+flight, and only the main thread changes the run's state (it merges what the workers made).
 
 Offset paging is only consistent while the slice does not change. A page whose total differs from the first
 page's (an entry arrived late inside the window), or a read whose distinct entries do not add up to its total
@@ -34,7 +35,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, IncompleteResultError
-from ansible_collections.ionos.activitylog.plugins.module_utils.normalize import entry_id, normalize_entry, source_of
+from ansible_collections.ionos.activitylog.plugins.module_utils.normalize import normalize_entry, source_of
 from ansible_collections.ionos.activitylog.plugins.module_utils.outcomes import (
     Changed, FirstPage, FurtherPage, LimitProbe, Miscounted, ModeProbe, Outcome, RangeProbe, Recount, Refused, Skipped, Split,
 )
@@ -47,7 +48,8 @@ RECOUNTS = 2
 
 
 class Slice:
-    """A contract's time range [start, end); ``total`` is what its first page said, set once."""
+    """A contract's time range [start, end); ``total`` is what its first page said, set once. The bounds' texts are
+    made once: every page of the slice sends them, and its entries are compared with its end."""
 
     def __init__(self, contract: int, start, end, attempt: int = 0):
         self.contract = contract
@@ -55,13 +57,15 @@ class Slice:
         self.end = end
         self.attempt = attempt
         self.total = None
+        self.range = {'dateStart': format_api_time(start), 'dateEnd': format_api_time(end)}
+        self.end_time = format_time(end)  # as an entry's time
 
     def again(self, attempt: int | None = None) -> Slice:
         """The same range as a new slice: pages of an earlier read of it can never be mistaken for the new read's."""
         return Slice(self.contract, self.start, self.end, self.attempt if attempt is None else attempt)
 
     def params(self, offset: int, limit: int) -> dict:
-        return {'dateStart': format_api_time(self.start), 'dateEnd': format_api_time(self.end), 'offset': offset, 'limit': limit}
+        return dict(self.range, offset=offset, limit=limit)
 
 
 class Kept:
@@ -77,18 +81,40 @@ class Kept:
         self.read_by = read_by  # requests started when its last page arrived
 
 
+class Rows:
+    """The entries of one page or read, converted by the worker that fetched them.
+
+    ``by_id``: id -> row (time for sorting, id, normalized entry, raw source or None), the first of each id; ``hits``: how
+    many hits there were (repeats included); ``at_end``: how many of them are stamped at the slice's end. Rows are
+    tuples that sort by time, then id, with no key function; ids are unique in a run, so the entries are never compared.
+    """
+
+    __slots__ = ('by_id', 'hits', 'at_end')
+
+    def __init__(self, by_id: dict, hits: int, at_end: int):
+        self.by_id = by_id
+        self.hits = hits
+        self.at_end = at_end
+
+    def add(self, page: Rows) -> None:
+        """Another page of the same read (a read that adds up has no id in two pages, so no first is lost)."""
+        self.by_id.update(page.by_id)
+        self.hits += page.hits
+        self.at_end += page.at_end
+
+
 class Read:
     """The read of one slice in progress: its entries so far and the pages still to come."""
 
-    def __init__(self, hits: list, pages: int, requests: int, scheme):
-        self.hits = list(hits)
+    def __init__(self, first: Rows, pages: int, requests: int, scheme):
+        self.entries = first
         self.pages = pages
         self.requests = requests
         self.scheme = scheme
 
 
 class RunResult:
-    """What a run found; ``entries`` are (sort key, normalized, raw) tuples in time order."""
+    """What a run found; ``entries`` are rows (time, id, normalized entry, raw source or None) in time order."""
 
     def __init__(self):
         self.entries = []
@@ -239,16 +265,38 @@ class Engine:
             return RangeProbe(piece, False, cause)
         return RangeProbe(piece, True, cause)
 
-    def _convert(self, items: list, piece: Slice) -> list:
-        """(id, normalized entry, raw source) per hit; the raw source only for format=raw, since it doubles the memory."""
+    def _convert(self, items: list, piece: Slice) -> Rows:
+        """The page's Rows, built here in the worker while other requests are in flight, so that the main thread only
+        merges. The raw source is kept only for format=raw, since it doubles the memory.
+
+        Entries without @uuid (hashed ids) that repeat within this page get ``#2``, ``#3``... appended to their id. Only
+        within one answer: a repeat across pages may be offset paging's doing (hits reordered between requests), and
+        numbered it would pass for another entry; left alone it makes the read's distinct entries fall short of its
+        total, so the slice is read again in parts of one page, where identical entries are told apart.
+        """
         keep_raw = self.settings.format == 'raw'
-        converted = []
+        contract = piece.contract
+        boundary = piece.end_time
+        by_id = {}
+        at_end = 0
+        hashed = None
         for hit in items:
             source = source_of(hit)
             if source is None:
-                raise ApiError('The API answered contract %d with a hit that has no _source object.' % piece.contract)
-            converted.append((entry_id(source), normalize_entry(source, piece.contract), source if keep_raw else None))
-        return _numbered(converted)
+                raise ApiError('The API answered contract %d with a hit that has no _source object.' % contract)
+            entry = normalize_entry(source, contract)
+            ident = entry['id']
+            if ident.startswith('sha256:'):
+                hashed = {} if hashed is None else hashed
+                repeat = hashed[ident] = hashed.get(ident, 0) + 1
+                if repeat > 1:
+                    ident = entry['id'] = '%s#%d' % (ident, repeat)
+            stamp = entry['time'] or ''
+            if stamp == boundary:
+                at_end += 1
+            if ident not in by_id:
+                by_id[ident] = (stamp, ident, entry, source if keep_raw else None)
+        return Rows(by_id, len(items), at_end)
 
     # Main-thread side: the state of the run.
 
@@ -264,7 +312,7 @@ class Engine:
         return [self._first(Slice(outcome.piece.contract, start, end)) for start, end in outcome.parts]
 
     def _on_first_page(self, outcome: FirstPage) -> list:
-        piece, total, got = outcome.piece, outcome.total, len(outcome.hits)
+        piece, total, got = outcome.piece, outcome.total, outcome.rows.hits
         piece.total = total
         page_size = self.paging.page_size
         if total >= self.paging.capacity():  # sent before a smaller result window was learned
@@ -277,7 +325,7 @@ class Engine:
         if got != min(page_size, total):
             return self._reread(piece, total)
         scheme = self.paging.scheme
-        read = Read(outcome.hits, 0, outcome.requests, scheme)
+        read = Read(outcome.rows, 0, outcome.requests, scheme)
         tasks = [(self._page, piece, scheme, first_hit, limit) for first_hit, limit in self._pages(total, page_size)]
         if not tasks:
             return self._commit(piece, read, atomic=True)
@@ -299,7 +347,7 @@ class Engine:
         if read.scheme is not self.paging.scheme:
             return self._restart(piece)
         self.paging.answered(outcome.reach)
-        read.hits.extend(outcome.hits)
+        read.entries.add(outcome.rows)
         read.pages -= 1
         read.requests = max(read.requests, outcome.requests)
         if read.pages:
@@ -433,24 +481,24 @@ class Engine:
         the slice's end belong to the next slice (an API whose dateEnd is inclusive sends them in both).
         """
         self._reads.pop(piece, None)
-        hits = read.hits
-        distinct = len({ident for ident, _entry, _source in hits})
-        if distinct != piece.total and not (atomic and len(hits) == piece.total):
+        entries = read.entries
+        if len(entries.by_id) != piece.total and not (atomic and entries.hits == piece.total):
             return self._reread(piece, piece.total)
-        boundary = format_time(piece.end)
-        inside = [hit for hit in hits if hit[1]['time'] != boundary]
-        counted = piece.total - (len(hits) - len(inside))
-        repeated = len(inside) - len({ident for ident, _entry, _source in inside})
+        inside = entries.by_id
+        if entries.at_end:
+            inside = {ident: row for ident, row in inside.items() if row[0] != piece.end_time}
+        counted = piece.total - entries.at_end
+        repeated = entries.hits - entries.at_end - len(inside)
         self._total += counted
         self._repeated += repeated
         self.result.slices += 1
-        added = []
-        for ident, entry, source in inside:
-            if ident not in self._seen:
-                if ident != entry['id']:
-                    entry['id'] = ident
-                self._seen[ident] = (entry, source)
-                added.append(ident)
+        seen = self._seen
+        if seen.keys().isdisjoint(inside):  # nearly always: slices do not overlap
+            seen.update(inside)
+            added = list(inside)
+        else:
+            added = [ident for ident in inside if ident not in seen]
+            seen.update((ident, inside[ident]) for ident in added)
         self._committed.append(Kept(piece, counted, repeated, added, read.requests))
         return []
 
@@ -503,10 +551,11 @@ class Engine:
         if self._repeated:
             result.warnings.append('The API counted %d entries in the window (hits.total) but %d distinct entries were read: it sent %d '
                                    'entries twice (the same @uuid in one page); each is returned once.' % (result.total, unique, self._repeated))
-        keep_all, keep = self.settings.entry_filter.is_empty, self.settings.entry_filter.matches
-        chosen = [(entry['time'] or '', ident, entry, source) for ident, (entry, source) in self._seen.items() if keep_all or keep(entry)]
+        keep = self.settings.entry_filter.matches
+        rows = self._seen.values()
+        chosen = list(rows) if self.settings.entry_filter.is_empty else [row for row in rows if keep(row[2])]
         self._seen = {}
-        chosen.sort(key=lambda item: (item[0], item[1]))
+        chosen.sort()  # (time, id) first in every row, and ids are unique: one sort in C, no key function
         result.matched = len(chosen)
         limit = self.settings.max_items
         if limit is not None and len(chosen) > limit:
@@ -514,25 +563,5 @@ class Engine:
             result.warnings.append('max_items=%d: returning the newest %d of %d matching entries (truncated); raise max_items '
                                    'or narrow the window or the filters to get them all.' % (limit, limit, len(chosen)))
             chosen = chosen[-limit:]
-        result.entries = [(key, entry, source) for key, _ident, entry, source in chosen]
+        result.entries = chosen
         result.window = (format_time(self.settings.start), format_time(self.settings.end))
-
-
-def _numbered(hits: list) -> list:
-    """Hits whose hashed ids (entries without @uuid) repeat within one page get ``#2``, ``#3``... appended.
-
-    Only within one answer: a repeat across pages may be offset paging's doing (hits reordered between requests), and
-    numbered it would pass for another entry; left alone it makes the read's distinct entries fall short of its total,
-    so the slice is read again in parts of one page, where identical entries are told apart.
-    """
-    if not any(ident.startswith('sha256:') for ident, _entry, _source in hits):
-        return hits
-    counts = {}
-    numbered = []
-    for ident, entry, source in hits:
-        if ident.startswith('sha256:'):
-            counts[ident] = counts.get(ident, 0) + 1
-            if counts[ident] > 1:
-                ident = '%s#%d' % (ident, counts[ident])
-        numbered.append((ident, entry, source))
-    return numbered

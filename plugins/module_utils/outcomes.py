@@ -27,15 +27,15 @@ class Split(Outcome):
 
 
 class FirstPage(Outcome):
-    """The first page of a slice: its total, its first hits, and the requests started when it arrived."""
+    """The first page of a slice: its total, its first entries (engine.Rows), and the requests started when it arrived."""
 
-    fields = ('total', 'hits', 'requests')
+    fields = ('total', 'rows', 'requests')
 
 
 class FurtherPage(Outcome):
     """A further page that fits the read it belongs to (``reach``: its offset + limit in hits)."""
 
-    fields = ('scheme', 'hits', 'reach', 'requests')  # requests: taken in the worker when the page arrived, not when merged
+    fields = ('scheme', 'rows', 'reach', 'requests')  # requests: taken in the worker when the page arrived, not when merged
 
 
 class Changed(Outcome):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-READERS = ('baseline', 'lookup', 'lookup_kept', 'module')
+READERS = ('baseline', 'direct', 'lookup', 'lookup_kept', 'module')
 # The compliance cases: the role reading a reseller's log itself, against the module's registered read of the same
 # window (and the role given that read as a variable, the way before one pass).
 JUDGES = ('module', 'compliance', 'compliance_vars')
@@ -29,6 +29,11 @@ class Case:
         self.latency_ms = latency_ms
         self.reseller = reseller
         self.runners = runners
+
+    def only(self, runners: list) -> bool:
+        """Keep only these of the case's runners (--runners); False when none of them is left."""
+        self.runners = tuple(name for name in self.runners if name in runners)
+        return bool(self.runners)
 
     @property
     def dataset(self) -> tuple:

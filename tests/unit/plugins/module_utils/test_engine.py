@@ -40,7 +40,7 @@ def test_slices_past_a_small_result_window_exactly_once(start_emulator, order):
     emulator = start_emulator('--contracts', '2', '--entries', '3000', '--days', '10', '--result-window', '500', '--order', order)
     run, client = run_engine(emulator.url, 500, page_size=90, concurrency=4)
     expected = emulator.entry_ids(run.contracts, *run.window)
-    ids = [entry['id'] for _key, entry, _raw in run.entries]
+    ids = [entry['id'] for _time, _ident, entry, _raw in run.entries]
     assert len(expected) == 6000
     assert len(ids) == len(set(ids)) == 6000
     assert sorted(ids) == sorted(expected)
@@ -48,7 +48,7 @@ def test_slices_past_a_small_result_window_exactly_once(start_emulator, order):
     assert run.slices >= 2 * 6000 // 500
     assert run.warnings == []
     assert client.stats.requests >= 6000 // 90
-    times = [entry['time'] for _key, entry, _raw in run.entries]
+    times = [entry['time'] for _time, _ident, entry, _raw in run.entries]
     assert times == sorted(times)
 
 
@@ -56,7 +56,7 @@ def test_an_order_that_changes_between_pages_is_noticed_and_read_exactly(start_e
     emulator = start_emulator('--contracts', '1', '--entries', '3000', '--days', '3', '--order', 'shuffled')
     run, client = run_engine(emulator.url, 10000, page_size=200)
     expected = emulator.entry_ids(31909628, *run.window)
-    ids = [entry['id'] for _key, entry, _raw in run.entries]
+    ids = [entry['id'] for _time, _ident, entry, _raw in run.entries]
     assert sorted(ids) == sorted(expected) and len(ids) == 3000
     assert run.slices > 3000 // 200
     assert client.stats.requests > 2 * 3000 // 200
@@ -156,7 +156,7 @@ def test_late_entries_while_paging_void_the_read_of_their_slice(start_emulator):
     before = emulator.entry_ids(31909628, '2000-01-01', '2100-01-01')
     run, client = run_engine(emulator.url, 10000, start='-2h', page_size=20, concurrency=2)
     after = set(emulator.entry_ids(31909628, *run.window))
-    ids = [entry['id'] for _key, entry, _raw in run.entries]
+    ids = [entry['id'] for _time, _ident, entry, _raw in run.entries]
     first = set(emulator.entry_ids(31909628, *run.window)) & set(before)
     assert len(ids) == len(set(ids)) == run.total
     assert first <= set(ids) <= after
@@ -212,7 +212,7 @@ def test_entries_arriving_late_in_a_slice_already_read_are_read(start_emulator):
     emulator = start_emulator('--contracts', '2', '--entries', '300', '--days', '1')
     run, expected, appended = run_with_late_entries(emulator, rounds=1)
     assert len(appended) == 1 and set(appended[0]) <= set(expected)
-    assert sorted(entry['id'] for _key, entry, _raw in run.entries) == expected
+    assert sorted(entry['id'] for _time, _ident, entry, _raw in run.entries) == expected
     assert len(expected) == 2 * 300 + 7 and run.total == len(expected)
     assert run.warnings == []
 
@@ -220,7 +220,7 @@ def test_entries_arriving_late_in_a_slice_already_read_are_read(start_emulator):
 def test_entries_still_arriving_after_a_second_count_are_read_and_flagged(start_emulator):
     emulator = start_emulator('--contracts', '2', '--entries', '300', '--days', '1')
     run, expected, appended = run_with_late_entries(emulator, rounds=2)
-    returned = set(entry['id'] for _key, entry, _raw in run.entries)
+    returned = set(entry['id'] for _time, _ident, entry, _raw in run.entries)
     assert len(appended) == 2 and len(expected) == 2 * 300 + 14
     # everything but the entries of the second late batch that fell into the slices read last (not counted again)
     assert set(expected) - set(appended[1]) <= returned <= set(expected)

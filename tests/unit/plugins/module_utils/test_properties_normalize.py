@@ -19,8 +19,10 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import event, given, strategies as st
 
+from ansible_collections.ionos.activitylog.emulator.generator import generate_entries
+from ansible_collections.ionos.activitylog.plugins.module_utils import normalize
 from ansible_collections.ionos.activitylog.plugins.module_utils.activity import fetch_activity
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ActivityLogError, ApiError
 from ansible_collections.ionos.activitylog.plugins.module_utils.normalize import NORMALIZED_FIELDS, entry_id, normalize_entry, source_of
@@ -400,3 +402,60 @@ def test_any_page_body_gives_a_result_or_a_clear_error(page_server, page):
             times = [entry['time'] or '' for entry in result['activities']]
             assert times == sorted(times)
     assert page_server.requests <= 50
+
+
+# The plain path (normalize._plain_entry) is the general one (normalize._any_entry) made fast for the shape of nearly
+# every entry: the two must agree wherever the plain path answers, and it must answer for the entries the API sends.
+
+plain_texts = st.one_of(st.none(), st.just(''), st.text(max_size=8), st.text(min_size=127, max_size=130))
+plain_numbers = st.one_of(st.none(), st.integers(-5, 2 ** 70), st.just(10 ** 5000), st.floats(), st.booleans(), st.just('12'))
+
+
+def plain_shaped(value):
+    """The documented shape with plain values, and now and then one that is not (most examples take the plain path)."""
+    def mostly(usual, other):
+        return st.integers(0, 9).flatmap(lambda draw: usual if draw < 8 else other)
+    resource = st.fixed_dictionaries({}, optional={'type': value, 'id': value, 'action': st.one_of(st.lists(value, max_size=3), value),
+                                                   'actions': st.lists(value, max_size=2)})
+    canonical = st.datetimes(datetime(2000, 1, 1), datetime(2100, 1, 1)).map(lambda moment: moment.strftime('%Y-%m-%dT%H:%M:%S.%f')[:-3] + 'Z')
+    return st.fixed_dictionaries({
+        '@uuid': mostly(st.uuids().map(str).map(lambda text: ' ' + text if text[0] < '4' else text), st.one_of(st.text(max_size=3), value)),
+        'principal': st.fixed_dictionaries({'identity': st.fixed_dictionaries({'contractNumber': mostly(st.integers(1, 2 ** 40), plain_numbers)},
+                                                                              optional={'username': value})},
+                                           optional={'sourceIP': value, 'sourceService': value}),
+        'meta': st.fixed_dictionaries({'time': mostly(canonical, st.one_of(st.just('2026-11-25T09:00:00Z'), value))},
+                                      optional={'requestId': value, 'queueRefId': mostly(st.integers(-5, 2 ** 70), plain_numbers)}),
+        'event': st.fixed_dictionaries({'param': mostly(
+            st.fixed_dictionaries({}, optional={'action': value, 'uri': value, 'initiator': value, 'sourceService': value}),
+            st.fixed_dictionaries({'errorCode': value}, optional={'error': value}))},
+            optional={'type': value, 'status': value, 'message': value, 'resources': mostly(st.lists(resource, max_size=3), value)}),
+    })
+
+
+@examples(200)
+@given(st.one_of(plain_shaped(plain_texts), plain_shaped(plain_texts), plain_shaped(st.one_of(plain_texts, small_values)), hostile_sources),
+       hints)
+def test_the_plain_path_gives_what_the_general_path_gives(source, hint):
+    plain = normalize._plain_entry(source, hint)  # pylint: disable=protected-access
+    assert plain is None or plain == normalize._any_entry(source, hint)  # pylint: disable=protected-access
+    event('the plain path answers' if plain is not None else 'the general path answers')
+
+
+def test_the_plain_path_takes_every_entry_the_emulator_sends_failed_ones_included():
+    sources = [raw for _time, raw in generate_entries(7, 31909628, 2000, 1764000000000, 1764600000000)]
+    failed = [source for source in sources if 'error' in source['event'].get('param', {})]
+    assert all(normalize._plain_entry(source, None) is not None for source in sources) and len(failed) > 50  # pylint: disable=protected-access
+
+
+EDGES = {'@uuid': ' u-1 ', 'principal': {'identity': {'contractNumber': 5, 'username': ''}, 'sourceIP': 'x' * 200, 'sourceService': 'DCD'},
+         'meta': {'time': '2026-11-25T09:00:00.000Z', 'requestId': '', 'queueRefId': -3},
+         'event': {'param': {'uri': '', 'action': 'POST', 'initiator': None}, 'type': 'a', 'message': 'y' * 128,
+                   'resources': [{'type': 'server', 'id': '', 'action': ['', 'a.b', None]}, {'id': ''}, {'actions': []}, {'id': 'r', 'action': []}]}}
+
+
+def test_the_plain_path_keeps_each_rule_of_the_general_path_at_its_edges():
+    plain = normalize._plain_entry(EDGES, 9)  # pylint: disable=protected-access
+    assert plain == normalize._any_entry(EDGES, 9)  # pylint: disable=protected-access
+    assert plain['id'] == 'u-1' and plain['username'] is None and plain['uri'] is None and plain['request_id'] is None
+    assert plain['queue_ref_id'] == '-3'
+    assert plain['resources'] == [{'type': 'server', 'id': None, 'actions': ['a.b']}, {'type': None, 'id': 'r', 'actions': []}]

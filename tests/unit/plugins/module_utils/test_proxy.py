@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.activity import fetch_activity
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ActivityLogError
 
 
 # The proxy itself forwards directly, whatever proxy variables a test sets.
@@ -91,3 +92,29 @@ def test_netrc_credentials_apply_when_no_credential_is_given(start_emulator, tmp
     for name in ('IONOS_TOKEN', 'IONOS_USERNAME', 'IONOS_PASSWORD'):
         monkeypatch.delenv(name, raising=False)
     assert fetch_activity({'api_url': emulator.url, 'start': '-4d'})['returned'] == 300
+
+
+def test_a_user_and_password_in_api_url_are_sent_as_basic_auth_and_never_shown(start_emulator, monkeypatch):
+    emulator = start_emulator('--contracts', '1', '--entries', '300', '--days', '3')
+    for name in ('IONOS_TOKEN', 'IONOS_USERNAME', 'IONOS_PASSWORD', 'NETRC'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('HOME', '/nonexistent')  # no ~/.netrc
+    with_user = emulator.url.replace('http://', 'http://reseller%40example.com:reseller-password@')
+    assert fetch_activity({'api_url': with_user, 'start': '-4d'})['returned'] == 300
+    with pytest.raises(ActivityLogError) as refused:
+        fetch_activity({'api_url': with_user.replace('reseller-password', 'wrong-password'), 'start': '-4d', 'retries': 0})
+    assert '(401)' in str(refused.value) and 'wrong-password' not in str(refused.value) and 'reseller%40' not in str(refused.value)
+
+
+def test_a_socks_proxy_without_pysocks_says_what_to_install(start_emulator):
+    pytest.importorskip('urllib3')
+    try:
+        import socks  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+        pytest.skip('PySocks is installed here')
+    except ImportError:
+        pass
+    emulator = start_emulator('--contracts', '1', '--entries', '10', '--days', '3')
+    with pytest.raises(ActivityLogError) as caught:
+        fetch_activity({'api_url': emulator.url, 'token': 'reseller-token', 'start': '-4d', 'proxy': 'socks5://user:secret@127.0.0.1:1080'})
+    assert str(caught.value) == ('the proxy socks5://127.0.0.1:1080 is a SOCKS proxy, which needs the PySocks library on the host that runs '
+                                 'this: pip install pysocks')
