@@ -3,7 +3,9 @@
 """Run the integration targets under the oldest and the newest ansible-core the collection claims.
 
 Each row of tests/matrix.yml gets a virtualenv per Python (ansible-core, requests and jmespath at the row's
-versions) and runs that ansible-core's own ansible-test against the same emulators as `make integration`. A Python
+versions) and runs that ansible-core's own ansible-test against the same emulators as `make integration`, then the
+unit tests of module_utils (the HTTP client, TLS, proxies, the engine) with pytest in that virtualenv, so that they
+meet the row's requests and urllib3 (`ansible-test units` would install the newest). A Python
 this machine lacks is reported as not run; a claimed ansible-core with no Python at all here fails the matrix, and
 so does a first row that is not the requires_ansible of meta/runtime.yml. Prints a table, writes it as JSON, and
 ends with a 'N passed, N failed' line.
@@ -28,7 +30,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLLECTION = os.path.join(ROOT, '.build', 'ansible_collections', 'ionos', 'activitylog')
 MATRIX_DIR = os.path.join(ROOT, '.build', 'matrix')
 RUN_TIMEOUT = 1800  # seconds for one row's integration run
-TEST_PACKAGES = ('xmlschema',)  # what the integration targets import themselves (role_compliance's JUnit check)
+# What the tests import themselves: role_compliance's JUnit check, and the module_utils unit tests the row also runs.
+TEST_PACKAGES = ('xmlschema', 'pytest', 'pytest-xdist', 'trustme', 'hypothesis')
+UNIT_TESTS = 'tests/unit/plugins/module_utils'
 
 
 def read_lines(name: str) -> list[str]:
@@ -89,10 +93,24 @@ def run_row(core: str, version: str, python: str, packages: list[str], emulators
     env['PATH'] = bin_dir + os.pathsep + env.get('PATH', '')
     try:
         code = subprocess.run(command, env=env, timeout=RUN_TIMEOUT, check=False).returncode
+        code = code or run_units(bin_dir, version, env)
     except subprocess.TimeoutExpired:
         code = 'timeout after %d s' % RUN_TIMEOUT
     return {'ansible_core': core, 'python': version, 'packages': packages, 'result': 'passed' if code == 0 else 'failed',
             'exit': code, 'seconds': round(time.monotonic() - started, 1)}
+
+
+def run_units(bin_dir: str, version: str, env: dict) -> int:
+    """The module_utils unit tests in the row's virtualenv, with ansible-test's pytest plugin for the collection loader."""
+    python = os.path.join(bin_dir, 'python')
+    plugins = subprocess.run([python, '-c', 'import ansible_test, os; print(os.path.join(os.path.dirname(ansible_test.__file__), '
+                              '"_util", "target", "pytest", "plugins"))'], capture_output=True, text=True, check=True).stdout.strip()
+    print('\n### module_utils unit tests on Python %s' % version, flush=True)
+    env = dict(env, ANSIBLE_CONTROLLER_MIN_PYTHON_VERSION=version, ANSIBLE_COLLECTIONS_PATH=os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION))),
+               PYTHONPATH=os.pathsep.join([plugins, os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION)))]),
+               PYTEST_PLUGINS='ansible_pytest_collections')
+    return subprocess.run([python, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-n', '2', UNIT_TESTS], cwd=COLLECTION, env=env,
+                          timeout=RUN_TIMEOUT, check=False).returncode
 
 
 def main(argv: list[str]) -> int:

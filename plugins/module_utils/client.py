@@ -315,7 +315,7 @@ def unusable_body_message(response) -> str:
 def tls_message(base: str, error, fingerprint: str | None = None) -> str:
     text = str(error)
     if fingerprint:
-        seen = re.search(r'Fingerprints did not match\. Expected "[0-9a-fA-F]+", got "([0-9a-fA-F]+)"', text)
+        seen = re.search(r'Fingerprints did not match\. Expected "[0-9a-fA-F]+", got "(?:b\')?([0-9a-fA-F]+)', text)  # urllib3 1.26: b'...'
         if seen:
             return ('The TLS certificate of %s does not match certificate_fingerprint: expected SHA-256 %s, the server sent %s. '
                     'If the API renewed its certificate, check the new one and pin it; otherwise something between you and the '
