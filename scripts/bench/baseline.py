@@ -37,22 +37,35 @@ def read_contract(session: requests.Session, base: str, contract: int, window: d
     return sources
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def runner_args(argv, description: str):
+    """The arguments every script runner takes (this one and direct.py); IONOS_TOKEN must be set."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument('--api-url', required=True, help='e.g. http://127.0.0.1:8765')
     parser.add_argument('--start', required=True, help='dateStart, RFC 3339')
     parser.add_argument('--end', required=True, help='dateEnd, RFC 3339')
     parser.add_argument('--contracts', default='', help='comma-separated; empty: every contract /contracts lists')
     args = parser.parse_args(argv)
-    token = os.environ.get('IONOS_TOKEN')
-    if not token:
+    if not os.environ.get('IONOS_TOKEN'):
         parser.error('set IONOS_TOKEN')
+    args.contract_numbers = [int(number) for number in args.contracts.split(',')] if args.contracts else None
+    return args
+
+
+def report(entries: int, started: float, cpu: float, **more) -> None:
+    """The runner's one JSON line: entries read, the loop's seconds and CPU seconds (and ``more``)."""
+    print(json.dumps(dict({'entries': entries, 'loop_seconds': time.perf_counter() - started, 'loop_cpu_seconds': time.process_time() - cpu},
+                          **more)), flush=True)
+
+
+def main(argv=None) -> int:
+    args = runner_args(argv, __doc__.splitlines()[0])
+    token = os.environ['IONOS_TOKEN']
     started, cpu = time.perf_counter(), time.process_time()
     base = args.api_url.rstrip('/') + '/activitylog/v1'
     with requests.Session() as session:
         session.headers['Authorization'] = 'Bearer ' + token
-        if args.contracts:
-            contracts = [int(number) for number in args.contracts.split(',')]
+        if args.contract_numbers:
+            contracts = args.contract_numbers
         else:
             response = session.get(base + '/contracts', timeout=TIMEOUT)
             response.raise_for_status()
@@ -60,8 +73,7 @@ def main(argv=None) -> int:
         entries = []
         for contract in contracts:
             entries.extend(read_contract(session, base, contract, {'dateStart': args.start, 'dateEnd': args.end}))
-    print(json.dumps({'entries': len(entries), 'loop_seconds': time.perf_counter() - started, 'loop_cpu_seconds': time.process_time() - cpu}),
-          flush=True)
+    report(len(entries), started, cpu)
     return 0
 
 

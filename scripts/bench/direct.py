@@ -14,8 +14,6 @@ The token comes from IONOS_TOKEN and is never printed.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 import time
@@ -23,23 +21,15 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), '.build'))
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.activity import fetch_activity  # noqa: E402  pylint: disable=wrong-import-position
+from baseline import report, runner_args  # noqa: E402  pylint: disable=wrong-import-position  # this folder is on sys.path
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--api-url', required=True, help='e.g. http://127.0.0.1:8765')
-    parser.add_argument('--start', required=True, help='start, RFC 3339')
-    parser.add_argument('--end', required=True, help='end, RFC 3339')
-    parser.add_argument('--contracts', default='', help='comma-separated; empty: every contract /contracts lists')
-    args = parser.parse_args(argv)
-    if not os.environ.get('IONOS_TOKEN'):
-        parser.error('set IONOS_TOKEN')
-    options = {'api_url': args.api_url, 'start': args.start, 'end': args.end,
-               'contract_numbers': [int(number) for number in args.contracts.split(',')] if args.contracts else None}
+    args = runner_args(argv, __doc__.splitlines()[0])
+    options = {'api_url': args.api_url, 'start': args.start, 'end': args.end, 'contract_numbers': args.contract_numbers}
     started, cpu, main_cpu = time.perf_counter(), time.process_time(), time.thread_time()
     result = fetch_activity(options)
-    print(json.dumps({'entries': len(result['activities']), 'loop_seconds': time.perf_counter() - started,
-                      'loop_cpu_seconds': time.process_time() - cpu, 'main_thread_cpu_seconds': time.thread_time() - main_cpu}), flush=True)
+    report(len(result['activities']), started, cpu, main_thread_cpu_seconds=time.thread_time() - main_cpu)
     return 0
 
 
