@@ -79,7 +79,7 @@ class Transport:
         TRANSPORT_ERRORS) pass."""
         if params:
             url += '?' + urlencode(params)
-        response = self.manager.urlopen('GET', url, headers=dict(self.headers, **headers) if headers else self.headers, retries=False,
+        response = self.manager.request('GET', url, headers=dict(self.headers, **headers) if headers else self.headers, retries=False,
                                         redirect=False, timeout=self.timeout, preload_content=True, decode_content=True)
         return Answer(response.status, response.headers, response.data)
 
