@@ -89,7 +89,16 @@ class Transport:
 
 
 def pool_manager(proxy: str | None, verify, fingerprint: str | None, concurrency: int):
-    """urllib3's manager for these TLS settings, through ``proxy`` (http(s)://, or socks with PySocks) when there is one."""
+    """urllib3's manager for these TLS settings, through ``proxy`` (http(s)://, or socks with PySocks) when there is one;
+    ApiError for a proxy URL urllib3 cannot use (its own message may show the proxy's password, so only its kind)."""
+    try:
+        return _pool_manager(proxy, verify, fingerprint, concurrency)
+    except ValueError as error:  # urllib3's LocationParseError and ProxySchemeUnknown are ValueErrors, as is urlparse's
+        raise ApiError('the proxy %s is not a usable proxy URL (%s): give it as http://host:port, from the proxy option or the '
+                       'HTTPS_PROXY / HTTP_PROXY variables' % (without_userinfo(proxy or ''), type(error).__name__)) from None
+
+
+def _pool_manager(proxy: str | None, verify, fingerprint: str | None, concurrency: int):
     tls = {'cert_reqs': 'CERT_NONE', 'assert_fingerprint': fingerprint} if fingerprint else (
         {'cert_reqs': 'CERT_NONE'} if verify is False else
         {'cert_reqs': 'CERT_REQUIRED', 'ca_certs': DEFAULT_CA_BUNDLE_PATH if verify is True else verify})
