@@ -120,10 +120,9 @@ def test_a_socks_proxy_without_pysocks_says_what_to_install(start_emulator):
                                  'this: pip install pysocks')
 
 
-@pytest.mark.parametrize('proxy, kind', [('ftp://user:secret@127.0.0.1:3128', 'ProxySchemeUnknown'), ('127.0.0.1:3128', 'ProxySchemeUnknown'),
-                                         ('http://user:secret@no host:1', 'LocationParseError')])
+@pytest.mark.parametrize('proxy, kind', [('ftp://user:secret@127.0.0.1:3128', 'ProxySchemeUnknown'), ('127.0.0.1:3128', 'ProxySchemeUnknown')])
 def test_a_proxy_url_that_cannot_be_used_is_named_without_its_password(proxy, kind):
     with pytest.raises(ActivityLogError) as caught:
-        fetch_activity({'api_url': 'http://127.0.0.1:9', 'token': 'reseller-token', 'start': '-1d', 'proxy': proxy})
+        fetch_activity({'api_url': 'http://127.0.0.1:9', 'token': 'reseller-token', 'start': '-1d', 'proxy': proxy, 'retries': 0})
     assert str(caught.value).startswith('the proxy %s is not a usable proxy URL (%s): give it as http://host:port' % (proxy.replace('user:secret@', ''), kind))
     assert 'secret' not in str(caught.value)
