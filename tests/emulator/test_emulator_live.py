@@ -58,8 +58,10 @@ def test_live_lag_lands_entries_inside_earlier_windows(start_emulator):
     with start_emulator(*args, "--live-rate", "40", "--live-lag", "3600") as process:
         before = process.ground_truth(CONTRACT, **earlier)["total"]
         wait_for(lambda: process.ground_truth(CONTRACT, **earlier)["total"] > before + 5, "late entries in an earlier window")
-        truth = process.ground_truth(CONTRACT, **earlier)
-        assert process.page(CONTRACT, limit=0, **earlier)["hits"]["total"] == truth["total"]
+        # Entries keep arriving between the calls: the API's count lies between the store's counts before and after it.
+        first = process.ground_truth(CONTRACT, **earlier)["total"]
+        counted = process.page(CONTRACT, limit=0, **earlier)["hits"]["total"]
+        assert first <= counted <= process.ground_truth(CONTRACT, **earlier)["total"]
 
 
 def test_append_endpoint_now_and_lagged(start_emulator):
