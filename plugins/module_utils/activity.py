@@ -15,13 +15,10 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.request_details 
 TLS_OFF_WARNING = 'validate_certs is false: the TLS certificate of the API is not verified; use this only for tests.'
 
 
-def fetch_activity(options: dict, now=None, freeze: bool = True) -> dict:
+def fetch_activity(options: dict, now=None) -> dict:
     """Validate ``options``, read the window and return the result of activity_log_info (plus ``warnings``).
 
-    ``freeze``: the caller's process ends soon after the run (a module; the worker process of an Ansible task), so
-    whatever the run leaves is moved out of the cyclic collector's reach (``gc.freeze``) instead of being scanned by
-    every later collection; the first scan alone would cost a tenth of a run. A long-lived caller (the event source)
-    passes False. Raises ActivityLogError (OptionError, ApiError, IncompleteResultError) with a message for the user.
+    Raises ActivityLogError (OptionError, ApiError, IncompleteResultError) with a message for the user.
     """
     settings = settings_from_options(options, now)
     client = ActivityLogClient(settings)
@@ -40,8 +37,6 @@ def fetch_activity(options: dict, now=None, freeze: bool = True) -> dict:
                                             settings.concurrency)
     finally:
         client.close()
-        if freeze:
-            gc.freeze()
         if collecting:
             gc.enable()
     warnings = list(client.warnings) + list(run.warnings) + detail_warnings  # the client's: what api_url lost (a path)

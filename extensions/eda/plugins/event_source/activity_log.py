@@ -210,7 +210,7 @@ async def in_daemon_thread(function, *args):
 
 def read_window(fetch_options: dict, start: datetime, now: datetime) -> dict:
     """One poll: every entry of [start, now) of the contracts, unfiltered, through the collection's reader."""
-    return fetch_activity(dict(fetch_options, start=start, end=now), now=now, freeze=False)  # a process that runs for days
+    return fetch_activity(dict(fetch_options, start=start, end=now), now=now)
 
 
 async def main(queue, args: dict) -> None:
