@@ -64,13 +64,19 @@ integration: layout  ## ansible-test integration targets against emulators on lo
 packaging: layout pythons  ## build the artifact, install it, run the demo and the unit tests from it; the execution environment's build context
 	$(VPY) -m pytest tests/packaging -q -p no:cacheprovider
 
-test: sanity lint docs-lint units emulator-tests integration reliability eda-tests packaging  ## what CI runs first (then matrix and docs)
+test: sanity lint docs-lint units emulator-tests integration reliability eda-tests archive-tests packaging  ## what CI runs first (then matrix and docs)
 
 # >>> eda
 .PHONY: eda-tests
 eda-tests: venv  ## the Event-Driven Ansible source (main(queue, args)) against emulators in live mode, the sample rulebook
 	$(VPY) -m pytest tests/eda -q -p no:cacheprovider
 # <<< eda
+
+# >>> archive
+.PHONY: archive-tests
+archive-tests: venv  ## the archive's S3 test bed: a real S3 server (SeaweedFS, loopback, no telemetry) and the fault proxy
+	$(VPY) -m pytest tests/archive -q -p no:cacheprovider
+# <<< archive
 
 # >>> reliability
 # The module and the lookup end to end under faults, leaks, TLS and a live log (docs/reliability.md); the figures go

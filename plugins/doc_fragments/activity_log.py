@@ -1,13 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the ionos.activitylog collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The options shared by the activity_log_info module and the activity_log lookup, declared once."""
+"""The options shared by the activity_log_info and activity_log_archive modules and the activity_log lookup, declared once."""
 
 from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """DOCUMENTATION holds every shared option; PLUGINS adds the controller-only env: and vars: sources."""
+    """DOCUMENTATION: the connection, contracts and paging; READ: the window and output of a read (the module and the
+    lookup); ARCHIVE: the object storage of activity_log_archive; PLUGINS: the controller-only env: and vars: sources."""
 
     DOCUMENTATION = r'''
 options:
@@ -84,6 +85,36 @@ options:
     type: list
     elements: int
     aliases: [contract_number, contracts]
+  page_size:
+    description:
+      - Entries per request, from 1 to 1000.
+    type: int
+    default: 100
+  concurrency:
+    description:
+      - Requests in flight at once, from 1 to 32. After a rate limit (429) the engine halves it for a while, pauses
+        every request until C(Retry-After) has passed and paces the requests that follow.
+    type: int
+    default: 4
+requirements:
+  - requests
+  - PyYAML (only to read the IONOS config file)
+notes:
+  - Credentials are taken from the options first, then from the environment (E(IONOS_TOKEN), E(IONOS_USERNAME),
+    E(IONOS_PASSWORD)), and last from the IONOS config file that C(ionosctl) and the IONOS SDKs share
+    (C(~/.ionos/config), or the file named by E(IONOS_CONFIG_FILE)). The file is read only when neither the options
+    nor the environment give a credential. Its profile is the one named by E(IONOS_CURRENT_PROFILE), else its
+    C(currentProfile); the C(token), C(username) and C(password) of that profile's C(credentials) are used, and,
+    when O(api_url) and E(IONOS_API_URL) are not set, the first endpoint without a location of the C(activitylog)
+    product in the profile's environment.
+  - A missing config file, or one without a current profile, is silently skipped; a file that cannot be read or
+    parsed, or whose current profile is not in it, fails the run with a message naming the file and the problem.
+    Values from the file never appear in messages. Its C(skipTlsVerify) and C(certificateAuthData) are not read;
+    use O(validate_certs) and O(ca_path).
+'''
+
+    READ = r'''
+options:
   start:
     description:
       - Start of the window, inclusive. An RFC 3339 date-time (an offset is converted to UTC; none means UTC),
@@ -101,17 +132,6 @@ options:
         incrementally.
     type: str
     default: now
-  page_size:
-    description:
-      - Entries per request, from 1 to 1000.
-    type: int
-    default: 100
-  concurrency:
-    description:
-      - Requests in flight at once, from 1 to 32. After a rate limit (429) the engine halves it for a while, pauses
-        every request until C(Retry-After) has passed and paces the requests that follow.
-    type: int
-    default: 4
   max_items:
     description:
       - Return at most this many entries (the newest, after O(filters)). When more match, the result says
@@ -176,21 +196,64 @@ options:
     type: bool
     default: true
 requirements:
-  - requests
   - jmespath (for O(query))
-  - PyYAML (only to read the IONOS config file)
-notes:
-  - Credentials are taken from the options first, then from the environment (E(IONOS_TOKEN), E(IONOS_USERNAME),
-    E(IONOS_PASSWORD)), and last from the IONOS config file that C(ionosctl) and the IONOS SDKs share
-    (C(~/.ionos/config), or the file named by E(IONOS_CONFIG_FILE)). The file is read only when neither the options
-    nor the environment give a credential. Its profile is the one named by E(IONOS_CURRENT_PROFILE), else its
-    C(currentProfile); the C(token), C(username) and C(password) of that profile's C(credentials) are used, and,
-    when O(api_url) and E(IONOS_API_URL) are not set, the first endpoint without a location of the C(activitylog)
-    product in the profile's environment.
-  - A missing config file, or one without a current profile, is silently skipped; a file that cannot be read or
-    parsed, or whose current profile is not in it, fails the run with a message naming the file and the problem.
-    Values from the file never appear in messages. Its C(skipTlsVerify) and C(certificateAuthData) are not read;
-    use O(validate_certs) and O(ca_path).
+'''
+
+    ARCHIVE = r'''
+options:
+  bucket:
+    description:
+      - The bucket to archive into. It must exist; with O(object_lock=true) it must have been created with Object Lock.
+    type: str
+    required: true
+  prefix:
+    description:
+      - The key prefix of the archive in the bucket; each contract's objects and manifest are under
+        C({prefix}/contract={N}/).
+    type: str
+    default: activitylog
+  s3_endpoint_url:
+    description:
+      - The S3 endpoint. IONOS Object Storage, for example V(https://s3.eu-central-1.ionoscloud.com),
+        V(https://s3.eu-central-2.ionoscloud.com), V(https://s3.eu-south-2.ionoscloud.com), and
+        V(https://s3.eu-central-3.ionoscloud.com) for contract-owned buckets.
+      - Left out, AWS S3 (or what boto3's own configuration, such as E(AWS_ENDPOINT_URL_S3), names).
+    type: str
+  s3_region:
+    description:
+      - The region to sign requests for. Left out, the region in an IONOS endpoint's host name, V(us-east-1) for
+        another O(s3_endpoint_url), and boto3's own configuration (E(AWS_REGION)) for AWS.
+    type: str
+  s3_access_key:
+    description:
+      - The access key of the object storage. E(AWS_ACCESS_KEY_ID) is used when this is not set (AWX's Amazon
+        Web Services credential type injects it), then boto3's own sources (its config files, an instance role).
+      - Never shown in results, warnings, errors or logs.
+    type: str
+  s3_secret_key:
+    description:
+      - The secret key of the object storage. E(AWS_SECRET_ACCESS_KEY) is used when this is not set.
+      - Never shown in results, warnings, errors or logs.
+    type: str
+  s3_session_token:
+    description:
+      - The session token of temporary keys (STS). E(AWS_SESSION_TOKEN), then E(AWS_SECURITY_TOKEN) (which AWX's
+        Amazon Web Services credential type injects from its STS token field), are used when this is not set.
+      - Never shown in results, warnings, errors or logs.
+    type: str
+  settle:
+    description:
+      - How old an hour must be before it is final (sealed). Younger hours are read again and, when their entries
+        changed, written again on every run, since entries can arrive late. V(2h), V(90m), V(1d), or V(0).
+    type: str
+    default: 2h
+  object_lock:
+    description:
+      - Write each hour once, for a bucket created with Object Lock (whose default retention keeps every version).
+      - An hour is written once it is O(settle) old, and read again for one more O(settle) period; entries that
+        arrive in it go to C(hour={HH}.late-{k}.jsonl.gz), holding only ids absent from the earlier parts.
+    type: bool
+    default: false
 '''
 
     PLUGINS = r'''

@@ -25,6 +25,7 @@ author:
   - ionos.activitylog contributors (@ionos-activitylog)
 extends_documentation_fragment:
   - ionos.activitylog.activity_log
+  - ionos.activitylog.activity_log.read
   - ionos.activitylog.activity_log.plugins
 options:
   _terms:

@@ -132,10 +132,11 @@ class RunResult:
 class Engine:
     """One run over ``settings`` (an options.Settings) with ``client`` (a client.ActivityLogClient)."""
 
-    def __init__(self, client, settings, result_window: int = ASSUMED_RESULT_WINDOW):
+    def __init__(self, client, settings, result_window: int = ASSUMED_RESULT_WINDOW, paging: Paging | None = None):
+        """``paging``: what an earlier run with the same client learned (the archive reads a log as many windows)."""
         self.client = client
         self.settings = settings
-        self.paging = Paging(settings.page_size, result_window)
+        self.paging = paging or Paging(settings.page_size, result_window)
         self.result = RunResult()
         self._seen = {}
         self._total = 0

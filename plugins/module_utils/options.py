@@ -55,6 +55,22 @@ ARGUMENT_SPEC = dict(
     request_details=dict(type='str', choices=['none', 'writes', 'all'], default='none'),
     redact_request_details=dict(type='bool', default=True),
 )
+# activity_log_archive: the connection, contracts and paging options above (an archive keeps everything: no filters,
+# no output shaping), a start without default (the manifest or the oldest entry decides) and the object storage.
+ARCHIVE_ARGUMENT_SPEC = dict(
+    {name: ARGUMENT_SPEC[name] for name in ('token', 'username', 'password', 'api_url', 'certificate_fingerprint', 'validate_certs', 'ca_path',
+                                            'timeout', 'retries', 'proxy', 'contract_numbers', 'end', 'page_size', 'concurrency')},
+    start=dict(type='str'),
+    bucket=dict(type='str', required=True),
+    prefix=dict(type='str', default='activitylog'),
+    s3_endpoint_url=dict(type='str'),
+    s3_region=dict(type='str'),
+    s3_access_key=dict(type='str', no_log=True, fallback=(env_fallback, ['AWS_ACCESS_KEY_ID'])),
+    s3_secret_key=dict(type='str', no_log=True, fallback=(env_fallback, ['AWS_SECRET_ACCESS_KEY'])),
+    s3_session_token=dict(type='str', no_log=True, fallback=(env_fallback, ['AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN'])),
+    settle=dict(type='str', default='2h'),
+    object_lock=dict(type='bool', default=False),
+)
 # alias -> option name, for the callers that resolve names themselves (the lookup's keywords, the EDA source's args)
 ALIASES = {alias: name for name, spec in ARGUMENT_SPEC.items() for alias in spec.get('aliases', ())}
 TYPE_WORDS = {'int': 'a whole number', 'float': 'a number', 'bool': 'true or false', 'list': 'a list', 'dict': 'a dictionary',

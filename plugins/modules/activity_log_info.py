@@ -20,6 +20,7 @@ author:
   - ionos.activitylog contributors (@ionos-activitylog)
 extends_documentation_fragment:
   - ionos.activitylog.activity_log
+  - ionos.activitylog.activity_log.read
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:

@@ -42,7 +42,7 @@ def test_collection_declares_its_requirements_for_ansible_builder():
     assert meta['version'] == 3
     assert meta['dependencies'] == {'python': 'requirements.txt', 'system': 'bindep.txt'}
     names = [re.split(r'[<>=!~ ]', line)[0] for line in requirement_lines(os.path.join(COLLECTION, 'requirements.txt'))]
-    assert names == ['requests', 'jmespath']
+    assert names == ['requests', 'jmespath', 'boto3']
 
 
 def test_shipped_definition_makes_a_build_context(tmp_path):

@@ -1,0 +1,321 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the ionos.activitylog collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Copy the Activity Log into object storage: one object per contract-hour by event time, every entry once.
+
+Progress lives in the bucket (``archive_layout.Manifest``), so a run needs no local state and any run continues
+where another stopped. The log is read with the engine in windows of whole hours (a few thousand entries each, so
+memory holds one window, not the log); each window is exact (its distinct entries equal the API's count) before its
+hours are written, the writes of one window overlap the read of the next, and the manifest follows the objects, so a
+crash between them leaves objects the next run writes again with the same bytes. See docs/archive.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+
+from ansible_collections.ionos.activitylog.plugins.module_utils.archive_layout import (
+    HOUR, Manifest, PreconditionFailed, decode_part, encode_hour, floor_hour, hour_start, part_key,
+)
+from ansible_collections.ionos.activitylog.plugins.module_utils.client import ActivityLogClient
+from ansible_collections.ionos.activitylog.plugins.module_utils.engine import Engine, Slice
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, IncompleteResultError, OptionError, shown
+from ansible_collections.ionos.activitylog.plugins.module_utils.options import ARCHIVE_ARGUMENT_SPEC, checked_options, settings_from_options
+from ansible_collections.ionos.activitylog.plugins.module_utils.paging import Paging
+from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import format_time, is_canonical_time, parse_time
+
+CHUNK_ENTRIES = 2000  # entries one window should hold: bounds memory, and keeps a window's pages concurrent
+MAX_CHUNK_HOURS = 24 * 7
+MANIFEST_INTERVAL = 5.0  # seconds between saves of the progress of a long run
+OLDEST_SEARCH_FROM = datetime(2020, 1, 1, tzinfo=timezone.utc)  # before the Activity Log API existed
+MAX_LATE_PARTS = 1000
+CONNECTION_OPTIONS = ('token', 'username', 'password', 'api_url', 'certificate_fingerprint', 'validate_certs', 'ca_path', 'timeout',
+                      'retries', 'proxy', 'contract_numbers', 'page_size', 'concurrency')
+
+
+class ArchiveSettings:
+    """Validated options of one archive run: ``read`` is the engine's Settings (its window is set per read)."""
+
+    def __init__(self, options: dict, now: datetime | None = None):
+        given = checked_options(options, ARCHIVE_ARGUMENT_SPEC)
+        now = now or datetime.now(timezone.utc).replace(microsecond=0)
+        read = {name: given[name] for name in CONNECTION_OPTIONS}
+        read.update(start=given['start'] or OLDEST_SEARCH_FROM.strftime('%Y-%m-%d'), end=given['end'])
+        self.read = settings_from_options(read, now)
+        self.now = now
+        self.start = self.read.start if given['start'] else None
+        # A window cut by an end before now would leave a partial hour: the archive ends at the hour before it.
+        self.end = self.read.end if self.read.end >= now else floor_hour(self.read.end)
+        self.settle = duration(given['settle'], 'settle', now)
+        self.bucket = given['bucket'].strip()
+        if not self.bucket:
+            raise OptionError('bucket is empty: give the name of the bucket to archive into')
+        self.prefix = given['prefix'].strip('/')
+        self.endpoint_url = given['s3_endpoint_url']
+        self.region = given['s3_region']
+        self.access_key = given['s3_access_key']
+        self.secret_key = given['s3_secret_key']
+        self.session_token = given['s3_session_token']
+        self.object_lock = given['object_lock']
+
+    @property
+    def settled_before(self) -> datetime:
+        """Hours that end at or before this are old enough to be final (``settle``)."""
+        return floor_hour(self.now - self.settle)
+
+
+def duration(text: str, name: str, now: datetime) -> timedelta:
+    """``2h``, ``90m``, ``1d`` or ``0``: how far back from now, with the units of relative times."""
+    text = str(text).strip().lstrip('-')
+    if text == '0':
+        return timedelta(0)
+    return now - parse_time('-' + text, now, name)
+
+
+class Totals:
+    """What the run did, summed over contracts."""
+
+    def __init__(self):
+        self.hours_written = 0
+        self.hours_unchanged = 0
+        self.hours_pending = 0
+        self.entries_written = 0
+        self.sealed_until = {}
+        self.oldest_entry = {}
+        self.warnings = []
+
+
+def archive_activity(options: dict, sink_factory, now: datetime | None = None, check_mode: bool = False) -> dict:
+    """Archive every contract of ``options``; ``sink_factory(settings)`` gives the object store (s3_sink.S3Sink)."""
+    settings = ArchiveSettings(options, now)
+    started = time.monotonic()
+    client = ActivityLogClient(settings.read)
+    totals = Totals()
+    try:
+        sink = sink_factory(settings)
+        try:
+            contracts = settings.read.contract_numbers or client.contracts()
+            paging = Paging(settings.read.page_size)
+            with ThreadPoolExecutor(max_workers=settings.read.concurrency, thread_name_prefix='activitylog-archive') as writers:
+                for contract in contracts:
+                    ContractArchive(contract, settings, client, sink, paging, writers, totals, check_mode).run()
+        finally:
+            sink.close()
+    finally:
+        client.close()
+    return {
+        'changed': totals.hours_written > 0,
+        'hours_written': totals.hours_written,
+        'hours_unchanged': totals.hours_unchanged,
+        'hours_pending': totals.hours_pending,
+        'entries_written': totals.entries_written,
+        'sealed_until': totals.sealed_until,
+        'oldest_entry': totals.oldest_entry,
+        'contracts': contracts,
+        'stats': {'requests': client.stats.requests, 'retries': client.stats.retries, 's3_requests': sink.requests,
+                  'seconds': round(time.monotonic() - started, 3), **paging.stats()},
+        'warnings': list(client.warnings) + totals.warnings,
+    }
+
+
+class ContractArchive:
+    """One contract: read its windows in order, write their hours, advance its manifest."""
+
+    def __init__(self, contract: int, settings: ArchiveSettings, client, sink, paging: Paging, writers, totals: Totals, check_mode: bool):
+        self.contract = contract
+        self.settings = settings
+        self.client = client
+        self.sink = sink
+        self.paging = paging
+        self.writers = writers
+        self.totals = totals
+        self.check_mode = check_mode
+        self.folder = '%s/contract=%d' % (settings.prefix, contract) if settings.prefix else 'contract=%d' % contract
+        self.manifest = Manifest.load(sink, self.folder + '/_manifest.json', contract)
+        self.saved_at = time.monotonic()
+
+    def run(self) -> None:
+        manifest, settings = self.manifest, self.settings
+        begin = self._begin()
+        if begin is not None:
+            sealed_before = manifest.sealed_until
+            hours, pending, cursor = 1, None, begin
+            while cursor < settings.end:
+                window_end = min(cursor + hours * HOUR, settings.end)
+                rows = self._read(cursor, window_end)  # the previous window's hours are being written meanwhile
+                self._complete(begin, pending)
+                pending = (window_end, self._write(rows))
+                hours = max(1, min(MAX_CHUNK_HOURS, CHUNK_ENTRIES * hours // max(len(rows), 1)))
+                cursor = window_end
+                if time.monotonic() - self.saved_at > MANIFEST_INTERVAL:
+                    self._save()
+            self._complete(begin, pending)
+            if sealed_before is not None and begin > sealed_before:
+                self.totals.warnings.append(
+                    'contract %d: start %s is after the end of what the archive holds complete (%s), so the hours between were not read and '
+                    'stay open; run once with an earlier start, or none, to close the gap' % (self.contract, format_time(begin), format_time(sealed_before)))
+        self._save()
+        self.totals.sealed_until[self.contract] = format_time(manifest.sealed_until) if manifest.sealed_until else None
+        self.totals.oldest_entry[self.contract] = manifest.oldest_entry
+
+    def _complete(self, begin: datetime, pending) -> None:
+        """Wait for a window's writes; the hours from ``begin`` to its end are then complete, up to those old enough."""
+        if pending is None:
+            return
+        window_end, futures = pending
+        self._finish(futures)
+        self.manifest.cover(begin, min(floor_hour(window_end), self.settings.settled_before))
+
+    def _begin(self) -> datetime | None:
+        """The first hour to read: ``start``; else the seal (less ``settle`` with object_lock, for late parts); else the
+        oldest hour the API still has."""
+        settings, manifest = self.settings, self.manifest
+        if settings.start is not None:
+            return floor_hour(settings.start)
+        if manifest.sealed_until is not None:
+            back = settings.settle if settings.object_lock else timedelta(0)
+            return max(manifest.sealed_until - back, manifest.start or manifest.sealed_until)
+        return self._oldest()
+
+    def _oldest(self) -> datetime | None:
+        """The start of the oldest stretch (of the longest date range the API takes) holding an entry: counted going back
+        from the end until the API refuses or the stretch is before the API existed. None when it has nothing."""
+        oldest, end = None, self.settings.end
+        while end > OLDEST_SEARCH_FROM:
+            start = max(end - self.paging.max_range, OLDEST_SEARCH_FROM)
+            try:
+                total = self.client.page(self.contract, Slice(self.contract, start, end).params(0, 1), need_hits=False).total
+            except ApiError as error:
+                if error.status != 400 or oldest is None:
+                    raise
+                break  # the API refuses dates this old: what it gave before is the oldest
+            if total:
+                oldest = start
+            end = start
+        return floor_hour(oldest) if oldest is not None else None
+
+    def _read(self, start: datetime, end: datetime) -> list:
+        """The rows (time, id, entry, None) of [start, end), exact, in time order."""
+        read = copy.copy(self.settings.read)
+        read.start, read.end, read.contract_numbers = start, end, [self.contract]
+        run = Engine(self.client, read, paging=self.paging).run()
+        self.totals.warnings.extend(run.warnings)
+        return run.entries
+
+    def _write(self, rows: list) -> list:
+        """Submit each hour of ``rows`` to the writers; the futures."""
+        by_hour = {}
+        for row in rows:
+            if not is_canonical_time(row[0]):
+                raise IncompleteResultError('contract %d: entry %s has no time that can be read (%s), so it has no hour to be archived in; '
+                                            'report it, with the entry, as an issue of the collection' % (self.contract, row[1], shown(row[0])))
+            by_hour.setdefault(row[0][:13], []).append(row[2])
+        if rows:
+            self.manifest.saw_entry(rows[0][0])
+        return [(key, self.writers.submit(self._write_hour, key, entries, self.manifest.parts(key))) for key, entries in by_hour.items()]
+
+    def _finish(self, pending: list) -> None:
+        """Wait for the writes; record each hour's parts in the manifest."""
+        for key, future in pending:
+            outcome, parts, written = future.result()
+            totals = self.totals
+            if outcome == 'pending':
+                totals.hours_pending += 1
+                continue
+            self.manifest.record(key, parts)
+            if outcome == 'written':
+                totals.hours_written += 1
+                totals.entries_written += written
+            else:
+                totals.hours_unchanged += 1
+
+    def _write_hour(self, key: str, entries: list, parts: list) -> tuple:
+        """(outcome, parts, entries written) of one hour: ``written``, ``unchanged`` or, with object_lock, ``pending``
+        (younger than ``settle``)."""
+        if self.settings.object_lock:
+            if hour_start(key) + HOUR > self.settings.settled_before:
+                return 'pending', parts, 0
+            return self._write_locked(key, entries, parts)
+        return self._write_open(key, entries, parts)
+
+    def _write_open(self, key: str, entries: list, parts: list) -> tuple:
+        """Without object_lock an hour has one object, rewritten when its entries change; entries the archive holds
+        that the API no longer gives (retention) are kept."""
+        body, digest = encode_hour(entries)
+        if parts and len(parts) == 1 and parts[0]['sha256'] == digest:
+            return 'unchanged', parts, 0
+        if parts:
+            stored = self._stored(key, parts)
+            ids = {entry['id'] for entry in entries}
+            kept = [entry for ident, entry in stored.items() if ident not in ids]
+            if kept:
+                entries = sorted(entries + kept, key=_order)
+                body, digest = encode_hour(entries)
+            if len(parts) == 1 and parts[0]['sha256'] == digest:
+                return 'unchanged', parts, 0
+        name = part_key(key, 0)
+        self._put(key, name, body, digest, len(entries), exclusive=False)
+        return 'written', [{'key': name, 'count': len(entries), 'sha256': digest}], len(entries)
+
+    def _write_locked(self, key: str, entries: list, parts: list) -> tuple:
+        """With object_lock an hour is written once; ids that turn up later go to late parts, each written once."""
+        parts = list(parts)
+        if not parts:
+            body, digest = encode_hour(entries)
+            name = part_key(key, 0)
+            if self._put(key, name, body, digest, len(entries), exclusive=True):
+                return 'written', [{'key': name, 'count': len(entries), 'sha256': digest}], len(entries)
+            parts.append(self._existing(key, name))  # a crashed or racing run wrote it first
+        stored = self._stored(key, parts)
+        written = 0
+        for dummy in range(MAX_LATE_PARTS):
+            missing = [entry for entry in entries if entry['id'] not in stored]
+            if not missing:
+                return ('written' if written else 'unchanged'), parts, written
+            body, digest = encode_hour(missing)
+            name = part_key(key, len(parts))
+            if self._put(key, name, body, digest, len(missing), exclusive=True):
+                parts.append({'key': name, 'count': len(missing), 'sha256': digest})
+                written += len(missing)
+            else:
+                parts.append(self._existing(key, name))
+            stored.update(self._stored(key, parts[-1:]))
+        raise IncompleteResultError('contract %d, hour %s: more than %d late parts; the archive needs a look' % (self.contract, key, MAX_LATE_PARTS))
+
+    def _object(self, key: str, name: str) -> str:
+        return '%s/date=%s/%s' % (self.folder, key[:10], name)
+
+    def _put(self, key: str, name: str, body: bytes, digest: str, count: int, exclusive: bool) -> bool:
+        """Write one part; False when ``exclusive`` and it already exists."""
+        if self.check_mode:
+            return True
+        try:
+            self.sink.put_part(self._object(key, name), body, digest, count, exclusive=exclusive)
+        except PreconditionFailed:
+            return False
+        return True
+
+    def _existing(self, key: str, name: str) -> dict:
+        entries = decode_part(self.sink.get(self._object(key, name))[0])
+        return {'key': name, 'count': len(entries), 'sha256': encode_hour(entries)[1]}
+
+    def _stored(self, key: str, parts: list) -> dict:
+        """id -> entry of the parts as stored (a part the manifest lists but the bucket lacks counts as empty)."""
+        stored = {}
+        for part in parts:
+            found = self.sink.get(self._object(key, part['key']))
+            for entry in decode_part(found[0]) if found else ():
+                stored.setdefault(entry['id'], entry)
+        return stored
+
+    def _save(self) -> None:
+        if not self.check_mode:
+            self.manifest.save(self.sink)
+        self.saved_at = time.monotonic()
+
+
+def _order(entry: dict) -> tuple:
+    return (entry['time'] or '', entry['id'])
