@@ -5,7 +5,8 @@
 For each case (scripts/bench/bench_cases.py) it starts a seeded emulator on loopback, takes the ground truth of
 the window and measures the floor (scripts/bench/bench_floor.py). Then it runs rounds: in each round every case
 runs each runner once as its own process (scripts/bench/bench_runners.py): the baseline requests loop, the
-lookup and the module from small playbooks. Rounds after the first are skipped for a case when they would end
+lookup and the module from small playbooks, the archive module into a local S3 server (SeaweedFS, started
+once when a case runs the archive runner). Rounds after the first are skipped for a case when they would end
 past --budget. It prints the machine, a table of medians, the floors, the ratios and the targets (met or
 missed), and writes the same as JSON. Exit status 1 only when a runner failed or read the wrong entries; never
 because of a time: a bench is not a test.
@@ -32,6 +33,7 @@ BUILD = os.path.join(REPO, '.build')
 sys.path[:0] = [REPO, os.path.join(REPO, 'scripts', 'bench'), BUILD]
 
 # pylint: disable=wrong-import-position
+import bench_archive  # noqa: E402
 import bench_cases  # noqa: E402
 import bench_emulator  # noqa: E402
 import bench_floor  # noqa: E402
@@ -121,6 +123,8 @@ class CaseRun:
         if 'baseline' in self.case.runners:
             self.result['runners'].setdefault('baseline', {'status': bench_report.NOT_APPLICABLE})
         self.result['ratios'] = bench_report.ratios(self.result)
+        if 'archive' in self.runs:
+            self.result['archive'] = bench_report.archive_figures(self.result)
         return self.result
 
 
@@ -156,6 +160,8 @@ def measure(args, settings: dict) -> list:
     deadline = time.monotonic() + args.budget
     prepared, datasets = [], {}
     try:
+        if any('archive' in case.runners for case in args.selected):
+            bench_archive.start()  # one S3 server for every archive run, a fresh bucket per run
         for case in args.selected:
             prepared.append(CaseRun(case, settings, datasets))
         with tempfile.TemporaryDirectory(prefix='bench-') as workdir:
@@ -173,6 +179,7 @@ def measure(args, settings: dict) -> list:
             item.emulator.send_signal()
         for item in prepared:
             item.emulator.stop()
+        bench_archive.stop()
 
 
 def main(argv=None) -> int:

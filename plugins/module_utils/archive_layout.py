@@ -21,6 +21,8 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.errors import Ap
 HOUR = timedelta(hours=1)
 MANIFEST_FORMAT = 1
 MANIFEST_ATTEMPTS = 10
+# One encoder for every line: json.dumps with options builds a new one per call, a third of the cost of a line.
+_canonical = json.JSONEncoder(sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode
 
 
 class PreconditionFailed(Exception):
@@ -42,7 +44,7 @@ def part_key(key: str, index: int) -> str:
 
 def encode_hour(entries: list) -> tuple[bytes, str]:
     """(gzip bytes, sha256 of the JSON lines) of entries already in (time, id) order."""
-    lines = ''.join([json.dumps(entry, sort_keys=True, separators=(',', ':'), ensure_ascii=False) + '\n' for entry in entries]).encode('utf-8')
+    lines = ''.join([_canonical(entry) + '\n' for entry in entries]).encode('utf-8')
     return gzip.compress(lines, compresslevel=6, mtime=0), hashlib.sha256(lines).hexdigest()
 
 

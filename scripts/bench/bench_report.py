@@ -8,9 +8,14 @@ test). A runner whose entries differ from the ground truth shows WRONG and no ti
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from bench_emulator import WINDOW
 from bench_runners import RUNNERS
 
 NOT_APPLICABLE = 'n/a (window > result window)'
+ARCHIVE_LIMIT = 1.25  # archive task / lookup task of the same run
+RERUN_LIMIT = 2.0  # seconds: a rerun with nothing new over the fully archived window
 MEMORY_LIMIT = 3.2  # peak RSS of the lookup / compact JSON of its entries, as measured before issue 17 (it may not grow)
 FOOTER = """\
 direct: fetch_activity, the engine the module and the lookup share, called in a plain Python process (no
@@ -81,7 +86,9 @@ def median_figure(case: dict, runner: str, figure: str):
 
 def ratios(case: dict) -> dict:
     """module/lookup_kept compares like with like: both keep the entries in a variable (register, set_fact)."""
-    baseline, direct, lookup, kept, module, judged, judged_vars, detailed = (task_seconds(case, name) for name in RUNNERS)
+    baseline, direct, lookup, kept, module, judged, judged_vars, detailed = (
+        task_seconds(case, name) for name in ('baseline', 'direct', 'lookup', 'lookup_kept', 'module', 'compliance', 'compliance_vars',
+                                              'lookup_details'))
     floor = case['floor']['floor_s']
 
     def ratio(top, bottom):
@@ -104,6 +111,46 @@ def ratios(case: dict) -> dict:
         'lookup_rss/compact_json': (case['runners']['lookup']['median']['rss_mb'] * 1e6 / case['compact_json_bytes']
                                     if lookup and case.get('compact_json_bytes') else None),
     }
+
+
+def _window_hours() -> float:
+    start, end = (datetime.strptime(moment, '%Y-%m-%dT%H:%M:%SZ') for moment in WINDOW)
+    return (end - start).total_seconds() / 3600
+
+
+def archive_figures(case: dict) -> dict:
+    """The archive runner against the lookup of the same run: times (task s), peak RSS (the runner's, the module
+    process's, its growth over the rerun's module process, which holds no entries) and the rerun."""
+    archive, lookup = task_seconds(case, 'archive'), task_seconds(case, 'lookup')
+    if archive is None:
+        return {'status': case['runners']['archive']['status']}
+    median = case['runners']['archive']['median']
+    hour = case['compact_json_bytes'] / _window_hours() if case.get('compact_json_bytes') else None
+    return {'status': 'ok', 'archive_s': archive, 'lookup_s': lookup, 'archive/lookup': archive / lookup if lookup else None,
+            'archive_wall_s': median['wall_s'], 'lookup_wall_s': median_figure(case, 'lookup', 'wall_s'),
+            'archive_rss_mb': median['rss_mb'], 'module_rss_mb': median['module_rss_mb'], 'module_cpu_s': median['module_cpu_s'],
+            'lookup_rss_mb': median_figure(case, 'lookup', 'rss_mb'),
+            'module_rss_over_rerun_mb': median['module_rss_mb'] - median['rerun_module_rss_mb'],
+            'compact_json_per_hour_mb': hour / 1e6 if hour else None, 'objects': median['objects'], 's3_requests': median['s3_requests'],
+            'rerun_wall_s': median['rerun_wall_s'], 'rerun_task_s': median['rerun_task_s'], 'rerun_requests': median['rerun_requests'],
+            'rerun_s3_requests': median['rerun_s3_requests'], 'rerun_api_requests': median['rerun_api_requests'],
+            'rerun_module_rss_mb': median['rerun_module_rss_mb']}
+
+
+def archive_line(case: dict) -> str:
+    found = case['archive']
+    if found['status'] != 'ok':
+        return '%s: archive %s' % (case['name'], found['status'])
+    ratio = found['archive/lookup']
+    verdict = '-' if ratio is None else ('met' if ratio <= ARCHIVE_LIMIT else 'missed')
+    return ('%s: archive %.2f s / lookup %s s = %s (target %.2f: %s); peak RSS archive %.0f MB (module process %.0f MB, %.0f MB above the '
+            'rerun\'s), lookup %s MB, compact JSON of one hour %s MB; %d objects, %d S3 requests; rerun wall %.2f s, task %.2f s (target '
+            '%.0f s: %s), stats.requests %d, stats.s3_requests %d'
+            % (case['name'], found['archive_s'], _number(found['lookup_s']), '-' if ratio is None else '%.2fx' % ratio, ARCHIVE_LIMIT, verdict,
+               found['archive_rss_mb'], found['module_rss_mb'], found['module_rss_over_rerun_mb'], _number(found['lookup_rss_mb'], 0),
+               _number(found['compact_json_per_hour_mb'], 3), found['objects'], found['s3_requests'], found['rerun_wall_s'],
+               found['rerun_task_s'], RERUN_LIMIT, 'met' if found['rerun_task_s'] < RERUN_LIMIT else 'missed', found['rerun_requests'],
+               found['rerun_s3_requests']))
 
 
 def ratio_line(case: dict) -> str:
@@ -183,6 +230,19 @@ def targets(cases: list) -> list:
             judged, module, judged / module, *rss)
     found += [_target(results, case['name'], 'compliance role reading itself <= module registered read', judged_in_one_pass)
               for case in cases if 'compliance' in case['runners']]
+
+    def archive_vs_lookup(case):
+        archive, look = _need(case, 'archive'), _need(case, 'lookup')
+        return archive <= ARCHIVE_LIMIT * look, 'archive %.2f s / lookup %.2f s = %.2fx' % (archive, look, archive / look)
+
+    def rerun(case):
+        _need(case, 'archive')
+        median = case['runners']['archive']['median']
+        return median['rerun_task_s'] < RERUN_LIMIT, 'task %.2f s (wall %.2f s), %d API requests, %d S3 requests' % (
+            median['rerun_task_s'], median['rerun_wall_s'], median['rerun_requests'], median['rerun_s3_requests'])
+    archived = [case['name'] for case in cases if 'archive' in case['runners'] and case['name'] == '200k-0ms']
+    found += [_target(results, name, 'archive <= %gx lookup (same run)' % ARCHIVE_LIMIT, archive_vs_lookup) for name in archived]
+    found += [_target(results, name, 'archive rerun with nothing new < %g s' % RERUN_LIMIT, rerun) for name in archived]
     return found
 
 
@@ -194,6 +254,12 @@ def report(cases: list, found: list, quick: str) -> list:
     lines += ['', 'ratios of task times; lookup_rss/compact_json = peak RSS of the lookup / json.dumps(entries, separators=(",", ":")) of the',
               '  normalized entries, computed by the bench with the collection\'s normalize_entry over the floor\'s pages (the same _source objects):']
     lines += ['  ' + ratio_line(case) for case in cases]
+    archived = [case for case in cases if 'archive' in case]
+    if archived:
+        lines += ['', 'archive: activity_log_archive (settle 0, the case\'s window) into a fresh bucket of SeaweedFS on loopback, task s against',
+                  '  the lookup\'s of the same run; module process: the module\'s own interpreter (os.wait4 through launch.py); rerun: the',
+                  '  same playbook on the same bucket without start (nothing new), target < %g s:' % RERUN_LIMIT]
+        lines += ['  ' + archive_line(case) for case in archived]
     lines += ['', 'targets%s:' % quick]
     lines += ['  %-7s %s: %s - %s' % (target['status'], target['case'], target['target'], target['detail']) for target in found]
     return lines

@@ -6,7 +6,8 @@ baseline: scripts/bench/baseline.py (its loop time is the task time). lookup, lo
 (lookup.yml: the lookup inline; lookup_kept.yml: set_fact of it; module.yml: register); compliance and
 compliance_vars: the compliance role reading the log itself, and given a registered read (their task time spans
 every task but the count, from the first start to the last end); lookup_details: lookup.yml with request_details:
-writes; all under the .venv's
+writes; archive: archive.yml, activity_log_archive into a fresh bucket of the bench's SeaweedFS, then a rerun with
+nothing new (bench_archive.py); all under the .venv's
 ansible-playbook, localhost, connection local, the laid-out collection in .build; the bench_timing callback gives the
 fetch task's time and the count of entries (from the fetch task's own message when it counts them itself). Token and URL come from
 IONOS_TOKEN and IONOS_API_URL. A run whose count differs from the ground truth is WRONG and keeps no time.
@@ -18,6 +19,7 @@ import json
 import os
 import statistics
 
+import bench_archive
 import bench_emulator
 import bench_process
 
@@ -25,7 +27,7 @@ BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(BENCH_DIR))
 BUILD = os.path.join(REPO, '.build')
 VENV_BIN = os.path.join(REPO, '.venv', 'bin')
-RUNNERS = ('baseline', 'direct', 'lookup', 'lookup_kept', 'module', 'compliance', 'compliance_vars', 'lookup_details')
+RUNNERS = ('baseline', 'direct', 'lookup', 'lookup_kept', 'module', 'compliance', 'compliance_vars', 'lookup_details', 'archive')
 SCRIPTS = ('baseline', 'direct')  # Python scripts that print their own JSON line, not playbooks
 SPANNING = ('compliance', 'compliance_vars')  # timed from the first task's start to the last one's end
 FETCH_TASK = 'Fetch the window with the '
@@ -90,6 +92,8 @@ def run_once(runner: str, url: str, contracts: list, truth: int, timeout: float,
     timing_file = os.path.join(workdir, 'timing.json')
     if os.path.exists(timing_file):
         os.remove(timing_file)
+    if runner == 'archive':
+        return bench_archive.run_once(url, contracts, truth, timeout, workdir, child_env(url, timing_file))
     argv = command(runner, url, contracts, workdir)
     bench_emulator.reset_stats(url)
     child = bench_process.run_child(argv, child_env(url, timing_file), timeout, workdir)
@@ -115,7 +119,8 @@ def summarise(runs: list) -> dict:
     bad = next((run for run in runs if run['status'] != 'ok'), None)
     if bad is not None:
         return {'status': bad['status'], 'detail': bad.get('detail', ''), 'runs': runs}
-    return {'status': 'ok', 'runs': runs, 'median': {key: _median([run[key] for run in runs]) for key in FIGURES}}
+    figures = FIGURES + tuple(key for key in bench_archive.FIGURES if key in runs[0])
+    return {'status': 'ok', 'runs': runs, 'median': {key: _median([run[key] for run in runs]) for key in figures}}
 
 
 def _median(values: list):
@@ -131,4 +136,6 @@ def describe(run: dict) -> str:
         run['wall_s'], run['task_s'], run['requests'], run['entries'], run['cpu_s'], run['rss_mb'])
     if run.get('fetch_cpu_s') is not None:
         text += ', fetch CPU %.2f s' % run['fetch_cpu_s']
+    if 'rerun_wall_s' in run:
+        text += '; ' + bench_archive.describe(run)
     return text if run['status'] == 'ok' else 'WRONG: %s (%s)' % (run['detail'], text)
