@@ -8,7 +8,8 @@ from __future__ import annotations
 
 class ModuleDocFragment:
     """DOCUMENTATION: the connection, contracts and paging; READ: the window and output of a read (the module and the
-    lookup); ARCHIVE: the object storage of activity_log_archive; PLUGINS: the controller-only env: and vars: sources."""
+    lookup); ARCHIVE: the bucket of the archive (written by activity_log_archive, read by the others); PLUGINS: the
+    controller-only env: and vars: sources."""
 
     DOCUMENTATION = r'''
 options:
@@ -203,9 +204,12 @@ requirements:
 options:
   bucket:
     description:
-      - The bucket to archive into. It must exist; with O(object_lock=true) it must have been created with Object Lock.
+      - The bucket of the archive that M(ionos.activitylog.activity_log_archive) writes (required there).
+      - For a read (M(ionos.activitylog.activity_log_info), the lookup, the roles), the hours of the window that the
+        archive holds complete (see its C(sealed_until)) are read from the bucket, each object checked against its
+        manifest, and only the rest from the API; so a read covers what the API no longer keeps. Needs boto3.
+        Not with C(format=raw), since the archive keeps normalized entries.
     type: str
-    required: true
   prefix:
     description:
       - The key prefix of the archive in the bucket; each contract's objects and manifest are under
@@ -241,19 +245,6 @@ options:
         Amazon Web Services credential type injects from its STS token field), are used when this is not set.
       - Never shown in results, warnings, errors or logs.
     type: str
-  settle:
-    description:
-      - How old an hour must be before it is final (sealed). Younger hours are read again and, when their entries
-        changed, written again on every run, since entries can arrive late. V(2h), V(90m), V(1d), or V(0).
-    type: str
-    default: 2h
-  object_lock:
-    description:
-      - Write each hour once, for a bucket created with Object Lock (whose default retention keeps every version).
-      - An hour is written once it is O(settle) old, and read again for one more O(settle) period; entries that
-        arrive in it go to C(hour={HH}.late-{k}.jsonl.gz), holding only ids absent from the earlier parts.
-    type: bool
-    default: false
 '''
 
     PLUGINS = r'''

@@ -26,6 +26,7 @@ author:
 extends_documentation_fragment:
   - ionos.activitylog.activity_log
   - ionos.activitylog.activity_log.read
+  - ionos.activitylog.activity_log.archive
   - ionos.activitylog.activity_log.plugins
 options:
   _terms:

@@ -27,7 +27,12 @@ def fetch_activity(options: dict, now=None) -> dict:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        run = Engine(client, settings).run()
+        if settings.bucket:
+            # Here, not at the top: boto3's import costs every read without a bucket a tenth of a second.
+            from ansible_collections.ionos.activitylog.plugins.module_utils.archive_read import read_with_archive
+            run = read_with_archive(client, settings)
+        else:
+            run = Engine(client, settings).run()
         index = 3 if settings.format == 'raw' else 2
         activities = [item[index] for item in run.entries]
         detail_warnings = []
@@ -53,6 +58,7 @@ def fetch_activity(options: dict, now=None) -> dict:
         'contracts': run.contracts,
         'window': {'start': run.window[0], 'end': run.window[1]},
         'stats': {'requests': client.stats.requests, 'retries': client.stats.retries, 'detail_requests': client.stats.detail_requests,
-                  'slices': run.slices, 'seconds': round(run.seconds, 3), **run.paging},
+                  'slices': run.slices, 'seconds': round(run.seconds, 3), **run.paging,
+                  **({'archive_entries': run.archive['entries'], 's3_requests': run.archive['s3_requests']} if run.archive else {})},
         'warnings': warnings,
     }

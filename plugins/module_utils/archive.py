@@ -18,12 +18,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.archive_layout import (
-    HOUR, Manifest, PreconditionFailed, decode_part, encode_hour, floor_hour, hour_start, part_key,
+    HOUR, Manifest, PreconditionFailed, decode_part, encode_hour, floor_hour, hour_start, manifest_key, object_key, part_key,
 )
 from ansible_collections.ionos.activitylog.plugins.module_utils.client import ActivityLogClient
 from ansible_collections.ionos.activitylog.plugins.module_utils.engine import Engine, Slice
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, IncompleteResultError, OptionError, shown
-from ansible_collections.ionos.activitylog.plugins.module_utils.options import ARCHIVE_ARGUMENT_SPEC, checked_options, settings_from_options
+from ansible_collections.ionos.activitylog.plugins.module_utils.options import (
+    ARCHIVE_ARGUMENT_SPEC, ARGUMENT_SPEC, checked_options, settings_from_options,
+)
 from ansible_collections.ionos.activitylog.plugins.module_utils.paging import Paging
 from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import format_time, is_canonical_time, parse_time
 
@@ -32,33 +34,25 @@ MAX_CHUNK_HOURS = 24 * 7
 MANIFEST_INTERVAL = 5.0  # seconds between saves of the progress of a long run
 OLDEST_SEARCH_FROM = datetime(2020, 1, 1, tzinfo=timezone.utc)  # before the Activity Log API existed
 MAX_LATE_PARTS = 1000
-CONNECTION_OPTIONS = ('token', 'username', 'password', 'api_url', 'certificate_fingerprint', 'validate_certs', 'ca_path', 'timeout',
-                      'retries', 'proxy', 'contract_numbers', 'page_size', 'concurrency')
 
 
 class ArchiveSettings:
-    """Validated options of one archive run: ``read`` is the engine's Settings (its window is set per read)."""
+    """Validated options of one archive run: ``read`` is the engine's Settings (its window is set per read), which
+    also holds the bucket."""
 
     def __init__(self, options: dict, now: datetime | None = None):
         given = checked_options(options, ARCHIVE_ARGUMENT_SPEC)
         now = now or datetime.now(timezone.utc).replace(microsecond=0)
-        read = {name: given[name] for name in CONNECTION_OPTIONS}
-        read.update(start=given['start'] or OLDEST_SEARCH_FROM.strftime('%Y-%m-%d'), end=given['end'])
+        read = {name: value for name, value in given.items() if name in ARGUMENT_SPEC}
+        read['start'] = given['start'] or OLDEST_SEARCH_FROM.strftime('%Y-%m-%d')
         self.read = settings_from_options(read, now)
+        if not self.read.bucket:
+            raise OptionError('bucket is required: give the name of the bucket to archive into')
         self.now = now
         self.start = self.read.start if given['start'] else None
         # A window cut by an end before now would leave a partial hour: the archive ends at the hour before it.
         self.end = self.read.end if self.read.end >= now else floor_hour(self.read.end)
         self.settle = duration(given['settle'], 'settle', now)
-        self.bucket = given['bucket'].strip()
-        if not self.bucket:
-            raise OptionError('bucket is empty: give the name of the bucket to archive into')
-        self.prefix = given['prefix'].strip('/')
-        self.endpoint_url = given['s3_endpoint_url']
-        self.region = given['s3_region']
-        self.access_key = given['s3_access_key']
-        self.secret_key = given['s3_secret_key']
-        self.session_token = given['s3_session_token']
         self.object_lock = given['object_lock']
 
     @property
@@ -89,13 +83,13 @@ class Totals:
 
 
 def archive_activity(options: dict, sink_factory, now: datetime | None = None, check_mode: bool = False) -> dict:
-    """Archive every contract of ``options``; ``sink_factory(settings)`` gives the object store (s3_sink.S3Sink)."""
+    """Archive every contract of ``options``; ``sink_factory(settings, object_lock)`` gives the bucket (s3_sink.S3Sink)."""
     settings = ArchiveSettings(options, now)
     started = time.monotonic()
     client = ActivityLogClient(settings.read)
     totals = Totals()
     try:
-        sink = sink_factory(settings)
+        sink = sink_factory(settings.read, settings.object_lock)
         try:
             contracts = settings.read.contract_numbers or client.contracts()
             paging = Paging(settings.read.page_size)
@@ -133,8 +127,7 @@ class ContractArchive:
         self.writers = writers
         self.totals = totals
         self.check_mode = check_mode
-        self.folder = '%s/contract=%d' % (settings.prefix, contract) if settings.prefix else 'contract=%d' % contract
-        self.manifest = Manifest.load(sink, self.folder + '/_manifest.json', contract)
+        self.manifest = Manifest.load(sink, manifest_key(settings.read.prefix, contract), contract)
         self.saved_at = time.monotonic()
 
     def run(self) -> None:
@@ -286,7 +279,7 @@ class ContractArchive:
         raise IncompleteResultError('contract %d, hour %s: more than %d late parts; the archive needs a look' % (self.contract, key, MAX_LATE_PARTS))
 
     def _object(self, key: str, name: str) -> str:
-        return '%s/date=%s/%s' % (self.folder, key[:10], name)
+        return object_key(self.settings.read.prefix, self.contract, key, name)
 
     def _put(self, key: str, name: str, body: bytes, digest: str, count: int, exclusive: bool) -> bool:
         """Write one part; False when ``exclusive`` and it already exists."""

@@ -37,6 +37,19 @@ def hour_start(key: str) -> datetime:
     return datetime.strptime(key, '%Y-%m-%dT%H').replace(tzinfo=timezone.utc)
 
 
+def contract_folder(prefix: str, contract: int) -> str:
+    return '%s/contract=%d' % (prefix, contract) if prefix else 'contract=%d' % contract
+
+
+def manifest_key(prefix: str, contract: int) -> str:
+    return contract_folder(prefix, contract) + '/_manifest.json'
+
+
+def object_key(prefix: str, contract: int, key: str, name: str) -> str:
+    """The key of part ``name`` of hour ``key``."""
+    return '%s/date=%s/%s' % (contract_folder(prefix, contract), key[:10], name)
+
+
 def part_key(key: str, index: int) -> str:
     """The object name of an hour's part within its date folder: the hour's object, then its late parts."""
     return 'hour=%s.jsonl.gz' % key[11:13] if index == 0 else 'hour=%s.late-%d.jsonl.gz' % (key[11:13], index)
@@ -50,11 +63,17 @@ def encode_hour(entries: list) -> tuple[bytes, str]:
 
 def decode_part(body: bytes) -> list:
     """The entries of a part's bytes."""
+    return read_part(body)[0]
+
+
+def read_part(body: bytes) -> tuple[list, str]:
+    """(entries, sha256 of the JSON lines) of a part's bytes: what its manifest entry is checked against."""
     try:
         if not body:
             raise ValueError('the object is empty')
+        lines = gzip.decompress(body)
         # Only \n ends a line: U+2028 and the like are written unescaped inside strings (splitlines() would cut there).
-        return [json.loads(line) for line in gzip.decompress(body).decode('utf-8').split('\n') if line]
+        return [json.loads(line) for line in lines.decode('utf-8').split('\n') if line], hashlib.sha256(lines).hexdigest()
     except (OSError, EOFError, ValueError) as error:
         raise ApiError('An archive object is not gzipped JSON lines (%s): it was not written by this collection, or was damaged' % error) from None
 

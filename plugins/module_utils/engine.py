@@ -127,6 +127,7 @@ class RunResult:
         self.window = None
         self.seconds = 0.0
         self.paging = {}
+        self.archive = None  # with a bucket: {'entries', 's3_requests'} of the hours read from the archive
 
 
 class Engine:
@@ -552,17 +553,22 @@ class Engine:
         if self._repeated:
             result.warnings.append('The API counted %d entries in the window (hits.total) but %d distinct entries were read: it sent %d '
                                    'entries twice (the same @uuid in one page); each is returned once.' % (result.total, unique, self._repeated))
-        keep = self.settings.entry_filter.matches
-        rows = self._seen.values()
-        chosen = list(rows) if self.settings.entry_filter.is_empty else [row for row in rows if keep(row[2])]
+        rows = list(self._seen.values())
         self._seen = {}
-        chosen.sort()  # (time, id) first in every row, and ids are unique: one sort in C, no key function
-        result.matched = len(chosen)
-        limit = self.settings.max_items
-        if limit is not None and len(chosen) > limit:
-            result.truncated = True
-            result.warnings.append('max_items=%d: returning the newest %d of %d matching entries (truncated); raise max_items '
-                                   'or narrow the window or the filters to get them all.' % (limit, limit, len(chosen)))
-            chosen = chosen[-limit:]
-        result.entries = chosen
+        result.entries, result.matched, result.truncated = select_rows(rows, self.settings, result.warnings)
         result.window = (format_time(self.settings.start), format_time(self.settings.end))
+
+
+def select_rows(rows: list, settings, warnings: list) -> tuple[list, int, bool]:
+    """(rows, matched, truncated): the rows that pass the filters, in time order, at most ``max_items`` (the newest),
+    with a warning when some were left out. ``rows`` are (time, id, entry, raw) with unique ids."""
+    keep = settings.entry_filter.matches
+    chosen = rows if settings.entry_filter.is_empty else [row for row in rows if keep(row[2])]
+    chosen.sort()  # (time, id) first in every row, and ids are unique: one sort in C, no key function
+    matched = len(chosen)
+    limit = settings.max_items
+    if limit is not None and matched > limit:
+        warnings.append('max_items=%d: returning the newest %d of %d matching entries (truncated); raise max_items '
+                        'or narrow the window or the filters to get them all.' % (limit, limit, matched))
+        return chosen[-limit:], matched, True
+    return chosen, matched, False

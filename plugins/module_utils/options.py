@@ -55,19 +55,23 @@ ARGUMENT_SPEC = dict(
     request_details=dict(type='str', choices=['none', 'writes', 'all'], default='none'),
     redact_request_details=dict(type='bool', default=True),
 )
-# activity_log_archive: the connection, contracts and paging options above (an archive keeps everything: no filters,
-# no output shaping), a start without default (the manifest or the oldest entry decides) and the object storage.
-ARCHIVE_ARGUMENT_SPEC = dict(
-    {name: ARGUMENT_SPEC[name] for name in ('token', 'username', 'password', 'api_url', 'certificate_fingerprint', 'validate_certs', 'ca_path',
-                                            'timeout', 'retries', 'proxy', 'contract_numbers', 'end', 'page_size', 'concurrency')},
-    start=dict(type='str'),
-    bucket=dict(type='str', required=True),
+# The archive in object storage (activity_log_archive writes it; a read with a bucket takes its complete hours from it).
+BUCKET_SPEC = dict(
+    bucket=dict(type='str'),
     prefix=dict(type='str', default='activitylog'),
     s3_endpoint_url=dict(type='str'),
     s3_region=dict(type='str'),
     s3_access_key=dict(type='str', no_log=True, fallback=(env_fallback, ['AWS_ACCESS_KEY_ID'])),
     s3_secret_key=dict(type='str', no_log=True, fallback=(env_fallback, ['AWS_SECRET_ACCESS_KEY'])),
     s3_session_token=dict(type='str', no_log=True, fallback=(env_fallback, ['AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN'])),
+)
+ARGUMENT_SPEC.update(BUCKET_SPEC)
+# activity_log_archive: the connection, contracts, paging and bucket options above (an archive keeps everything: no
+# filters, no output shaping), a start without default (the manifest or the oldest entry decides), and how it writes.
+NOT_FOR_ARCHIVE = ('start', 'max_items', 'filters', 'query', 'format', 'request_details', 'redact_request_details')
+ARCHIVE_ARGUMENT_SPEC = dict(
+    {name: spec for name, spec in ARGUMENT_SPEC.items() if name not in NOT_FOR_ARCHIVE},
+    start=dict(type='str'),
     settle=dict(type='str', default='2h'),
     object_lock=dict(type='bool', default=False),
 )
@@ -173,6 +177,13 @@ class Settings:
         self.format = options['format']
         self.request_details = options['request_details']
         self.redact_request_details = options['redact_request_details']
+        self.bucket = (options.get('bucket') or '').strip() or None
+        self.prefix = (options.get('prefix') or '').strip('/')
+        self.s3_endpoint_url = options.get('s3_endpoint_url')
+        self.s3_region = options.get('s3_region')
+        self.s3_access_key = options.get('s3_access_key')
+        self.s3_secret_key = options.get('s3_secret_key')
+        self.s3_session_token = options.get('s3_session_token')
         if self.username and not self.password and not self.token:
             where = ' (both from %s)' % self.credential_source if self.credential_source else ''
             raise OptionError('username is set but password is not: set password (or IONOS_PASSWORD), or use token' + where)

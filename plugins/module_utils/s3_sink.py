@@ -17,7 +17,7 @@ import re
 import threading
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.archive_layout import PreconditionFailed
-from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, OptionError
 
 try:
     import boto3
@@ -48,25 +48,28 @@ def region_for(endpoint_url: str | None, region: str | None) -> str | None:
 class S3Sink:
     """One bucket; safe to share between the writer threads (boto3 clients are)."""
 
-    def __init__(self, settings):
-        read = settings.read
+    def __init__(self, settings, object_lock: bool = False):
+        """``settings``: an options.Settings with a bucket; ``object_lock``: the bucket must have Object Lock."""
+        if not HAS_BOTO3:
+            raise OptionError('bucket needs the Python library boto3 where this runs (%s): pip install boto3, or leave bucket out'
+                              % BOTO3_IMPORT_ERROR)
         self.bucket = settings.bucket
-        self.where = 'bucket %s%s' % (settings.bucket, ' at ' + settings.endpoint_url if settings.endpoint_url else '')
-        config = Config(connect_timeout=read.timeout, read_timeout=read.timeout, max_pool_connections=max(read.concurrency, 1) + 2,
-                        retries={'total_max_attempts': read.retries + 1, 'mode': 'standard'}, s3={'addressing_style': 'path'},
-                        proxies={'http': read.proxy, 'https': read.proxy} if read.proxy else None,
+        self.where = 'bucket %s%s' % (settings.bucket, ' at ' + settings.s3_endpoint_url if settings.s3_endpoint_url else '')
+        config = Config(connect_timeout=settings.timeout, read_timeout=settings.timeout, max_pool_connections=max(settings.concurrency, 1) + 2,
+                        retries={'total_max_attempts': settings.retries + 1, 'mode': 'standard'}, s3={'addressing_style': 'path'},
+                        proxies={'http': settings.proxy, 'https': settings.proxy} if settings.proxy else None,
                         request_checksum_calculation='when_required', response_checksum_validation='when_required')
         try:
             self.client = boto3.session.Session().client(
-                's3', endpoint_url=settings.endpoint_url or None, region_name=region_for(settings.endpoint_url, settings.region),
-                aws_access_key_id=settings.access_key, aws_secret_access_key=settings.secret_key,
-                aws_session_token=settings.session_token,
-                verify=(read.ca_path or True) if read.validate_certs else False, config=config)
+                's3', endpoint_url=settings.s3_endpoint_url or None, region_name=region_for(settings.s3_endpoint_url, settings.s3_region),
+                aws_access_key_id=settings.s3_access_key, aws_secret_access_key=settings.s3_secret_key,
+                aws_session_token=settings.s3_session_token,
+                verify=(settings.ca_path or True) if settings.validate_certs else False, config=config)
         except (BotoCoreError, ValueError) as error:
             raise ApiError('The object storage client cannot be set up for %s: %s' % (self.where, _safe(error))) from None
         self._lock = threading.Lock()
         self.requests = 0
-        if settings.object_lock:
+        if object_lock:
             self._require_object_lock()
 
     def close(self) -> None:

@@ -45,6 +45,19 @@ options:
         is written incomplete.
     type: str
     default: now
+  settle:
+    description:
+      - How old an hour must be before it is final (sealed). Younger hours are read again and, when their entries
+        changed, written again on every run, since entries can arrive late. V(2h), V(90m), V(1d), or V(0).
+    type: str
+    default: 2h
+  object_lock:
+    description:
+      - Write each hour once, for a bucket created with Object Lock (whose default retention keeps every version).
+      - An hour is written once it is O(settle) old, and read again for one more O(settle) period; entries that
+        arrive in it go to C(hour={HH}.late-{k}.jsonl.gz), holding only ids absent from the earlier parts.
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full

@@ -21,6 +21,7 @@ author:
 extends_documentation_fragment:
   - ionos.activitylog.activity_log
   - ionos.activitylog.activity_log.read
+  - ionos.activitylog.activity_log.archive
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -63,6 +64,16 @@ EXAMPLES = r'''
     end: "2026-11-02"
     query: "[].{who: username, what: action, uri: uri}"
   register: who_did_what
+
+- name: Read last year's deletions, from the archive where the API no longer has them
+  ionos.activitylog.activity_log_info:
+    start: "2025-01-01"
+    end: "2026-01-01"
+    filters:
+      resource_action: "*.delete"
+    bucket: activity-archive
+    s3_endpoint_url: https://s3.eu-central-1.ionoscloud.com
+  register: last_year
 
 - name: Continue from where the previous run ended
   ionos.activitylog.activity_log_info:
@@ -251,6 +262,14 @@ stats:
         - Requests made to the Cloud API for O(request_details), retries included; 0 without it.
         - At least one per distinct C(request_id) joined; each id is fetched once.
       type: int
+    archive_entries:
+      description: With O(bucket), the entries of the window read from the archive (before O(filters)) rather than the API.
+      type: int
+      returned: when O(bucket) is set
+    s3_requests:
+      description: With O(bucket), the requests made to the object storage (manifests and parts).
+      type: int
+      returned: when O(bucket) is set
     slices:
       description: Time slices read (one per contract and 90 days unless a window exceeded the result window).
       type: int

@@ -60,7 +60,7 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.client import ba
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ActivityLogError, ApiError, OptionError
 from ansible_collections.ionos.activitylog.plugins.module_utils.filters import EntryFilter
 from ansible_collections.ionos.activitylog.plugins.module_utils.options import (
-    ARGUMENT_SPEC, DEFAULT_API_URL, checked_options, in_range, seconds_in_range)
+    ARGUMENT_SPEC, BUCKET_SPEC, DEFAULT_API_URL, checked_options, in_range, seconds_in_range)
 from ansible_collections.ionos.activitylog.plugins.module_utils.retry import RetryPolicy
 from ansible_collections.ionos.activitylog.plugins.module_utils.timeparse import format_time, parse_rfc3339, parse_time, to_utc
 from ansible_collections.ionos.activitylog.plugins.plugin_utils.files import write_if_changed
@@ -70,7 +70,8 @@ NOT_FOR_EVENTS = {'end': 'every poll reads up to now', 'max_items': 'every new e
                   'format': 'events are always normalized entries', 'query': 'select with filters here and with the conditions of the rules',
                   # a poll re-reads its overlap, which would fetch the same request details again and again
                   'request_details': 'events are not joined to their Cloud API requests (yet)',
-                  'redact_request_details': 'events are not joined to their Cloud API requests (yet)'}
+                  'redact_request_details': 'events are not joined to their Cloud API requests (yet)',
+                  **{name: 'events come from the API as they happen, not from the archive' for name in BUCKET_SPEC}}
 SPEC = dict({name: spec for name, spec in ARGUMENT_SPEC.items() if name not in NOT_FOR_EVENTS},
             start=dict(ARGUMENT_SPEC['start'], default='now'), interval=dict(type='float', default=60),
             overlap=dict(type='float', default=300), max_seen=dict(type='int', default=10000), state_file=dict(type='path'))

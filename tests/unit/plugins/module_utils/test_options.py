@@ -52,7 +52,7 @@ def test_defaults_read_the_last_day():
     ({'contract_numbers': [float('nan')]}, 'contract_numbers must be a list of whole numbers, not [nan]'),
     ({'timeout': 10 ** 400}, 'timeout must be a number, not an integer of about 400 digits'),
     ({'contracts': [1], 'contract_numbers': [2]}, 'contract_numbers is given twice (as contract_numbers and as an alias)'),
-    ({'filter': {'username': 'x'}}, 'unsupported option filter; the options are: api_url, ca_path,'),
+    ({'filter': {'username': 'x'}}, 'unsupported option filter; the options are: api_url, bucket, ca_path,'),
     ({'query': '[?a=='}, 'query is not a valid JMESPath expression'),
     ({'username': 'someone'}, 'username is set but password is not'),
     ({'filters': {'colour': 'red'}}, 'colour'),
