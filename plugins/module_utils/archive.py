@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 from ansible_collections.ionos.activitylog.plugins.module_utils.archive_layout import (
     HOUR, Manifest, PreconditionFailed, decode_part, encode_hour, floor_hour, hour_start, manifest_key, object_key, part_key,
 )
+from ansible_collections.ionos.activitylog.plugins.module_utils.activity import TLS_OFF_WARNING
 from ansible_collections.ionos.activitylog.plugins.module_utils.client import ActivityLogClient
 from ansible_collections.ionos.activitylog.plugins.module_utils.engine import Engine, Slice
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, IncompleteResultError, OptionError, shown
@@ -111,7 +112,7 @@ def archive_activity(options: dict, sink_factory, now: datetime | None = None, c
         'contracts': contracts,
         'stats': {'requests': client.stats.requests, 'retries': client.stats.retries, 's3_requests': sink.requests,
                   'seconds': round(time.monotonic() - started, 3), **paging.stats()},
-        'warnings': list(client.warnings) + totals.warnings,
+        'warnings': ([] if settings.read.validate_certs else [TLS_OFF_WARNING]) + list(client.warnings) + totals.warnings,
     }
 
 
