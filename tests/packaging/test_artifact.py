@@ -22,7 +22,7 @@ SHIPPED = ('README.md', 'COPYING', 'LICENSES', 'meta', 'plugins', 'extensions', 
 # What ansible-test writes into the collection while it runs.
 GENERATED = {'tests/integration/integration_config.yml', 'tests/integration/inventory'}
 # The test bed and the development tools: none of it may reach users.
-NOT_SHIPPED = ('scripts/', 'tests/emulator/', 'tests/packaging/', 'tests/eda/', 'tests/reliability/', 'tests/matrix.yml',
+NOT_SHIPPED = ('scripts/', 'tests/emulator/', 'tests/packaging/', 'tests/eda/', 'tests/archive/', 'tests/reliability/', 'tests/matrix.yml',
                'tests/output/', '.ci/', '.venv', '.hypothesis/', '.ansible/',
                'docs/site/', 'Makefile', 'requirements-dev.txt', 'requirements-docs.txt', 'galaxy.yml', '.git/', '.pre-commit-config.yaml')
 PLUGIN_TYPES = {'modules': 'module', 'lookup': 'lookup', 'filter': 'filter'}

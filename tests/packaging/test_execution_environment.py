@@ -82,7 +82,7 @@ def test_build_steps_install_the_artifact_and_find_its_requirements(artifact_con
         '--write-pip', pip_file, '--write-bindep', bindep_file, collections)
     assert requirement_lines(pip_file) == requirement_lines(os.path.join(COLLECTION, 'requirements.txt'))
     with open(pip_file, encoding='utf-8') as handle:
-        assert handle.read().count('from collection ionos.activitylog') == 2
+        assert handle.read().count('from collection ionos.activitylog') == 3
     assert requirement_lines(bindep_file) == requirement_lines(os.path.join(COLLECTION, 'bindep.txt'))
     # bindep (which ansible-builder brings) parses the file and finds its packages installed on this Debian machine
     run(os.path.join(BIN, 'bindep'), '--file', bindep_file, '--brief')
