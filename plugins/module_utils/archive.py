@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.archive_layout import (
-    HOUR, Manifest, PreconditionFailed, decode_part, encode_hour, floor_hour, hour_start, manifest_key, object_key, part_key,
+    HOUR, Manifest, PreconditionFailed, decode_part, encode_hour, floor_hour, hour_start, manifest_key, object_key, part_key, read_part,
 )
 from ansible_collections.ionos.activitylog.plugins.module_utils.activity import TLS_OFF_WARNING
 from ansible_collections.ionos.activitylog.plugins.module_utils.client import ActivityLogClient
@@ -293,8 +293,8 @@ class ContractArchive:
         return True
 
     def _existing(self, key: str, name: str) -> dict:
-        entries = decode_part(self.sink.get(self._object(key, name))[0])
-        return {'key': name, 'count': len(entries), 'sha256': encode_hour(entries)[1]}
+        entries, digest = read_part(self.sink.get(self._object(key, name))[0])
+        return {'key': name, 'count': len(entries), 'sha256': digest}
 
     def _stored(self, key: str, parts: list) -> dict:
         """id -> entry of the parts as stored (a part the manifest lists but the bucket lacks counts as empty)."""
