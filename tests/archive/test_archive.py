@@ -144,10 +144,17 @@ def test_late_entries_land_in_their_hour_on_the_next_run(small, seaweedfs, make_
 
 def test_object_lock_writes_hours_once_and_late_entries_to_late_parts(small, seaweedfs, make_bucket, s3_client):
     bucket = make_bucket(object_lock=True)
+    # The data thins out at night, so the last hour the first run writes could be empty, and an entry arriving late in an
+    # empty hour is its first part, not a late one: entries from the middle of that hour to now make sure it has a part.
+    now = datetime.now(timezone.utc)
+    settled = (now - timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    small.append(31909628, 40, lag=(now - (settled - timedelta(minutes=30))).total_seconds())
     first = harness.run(small, seaweedfs, bucket, object_lock=True, settle='1h')
     assert first['hours_pending'] >= 1  # the last hour is not an hour old: left for later
     sealed = datetime.strptime(first['sealed_until'][31909628], '%Y-%m-%dT%H:%M:%S.%fZ').replace(tzinfo=timezone.utc)
     before = {key: s3_client.head_object(Bucket=bucket, Key=key)['ETag'] for key in harness.keys(s3_client, bucket) if key.endswith('.gz')}
+    last_hour = (sealed - timedelta(hours=1)).strftime('date=%Y-%m-%d/hour=%H.jsonl.gz')
+    assert any(key.endswith(last_hour) for key in before), (last_hour, sorted(before)[-3:])
     # Entries dated inside the last hour already written, which a run with object_lock reads again for one more settle.
     lag = (datetime.now(timezone.utc) - (sealed - timedelta(minutes=30))).total_seconds()
     appended = set(small.append(31909628, 40, lag=lag))  # stamped at random from then to now: some in hours written, some not
