@@ -21,8 +21,45 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.errors import Ap
 HOUR = timedelta(hours=1)
 MANIFEST_FORMAT = 1
 MANIFEST_ATTEMPTS = 10
-# One encoder for every line: json.dumps with options builds a new one per call, a third of the cost of a line.
-_canonical = json.JSONEncoder(sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode
+# Sorted keys, no spaces, UTF-8 as is: the archive's one JSON form (docs/archive.md).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(',', ':'), ensure_ascii=False)
+# gzip level 3 compresses these lines 2.7 times faster than level 6 for 20 % more bytes; the digest is of the lines, so
+# an object written at another level is still the same hour.
+GZIP_LEVEL = 3
+
+
+def _fast_encoder():
+    """json's C encoder, built once: JSONEncoder.encode builds a new one per call, which costs a third of a line.
+    None when this Python has no C encoder, or its output is not exactly JSONEncoder's."""
+    make = getattr(json.encoder, 'c_make_encoder', None)
+    if make is None:
+        return None
+    try:
+        encode = make(None, None, json.encoder.encode_basestring, None, ':', ',', True, False, True)
+        sample = {'b': [1, 2.5, None, True, {'d': 'Grüße\u2028\n', 'c': -1e300}], 'a': ''}
+        if ''.join(encode(sample, 0)) != _CANONICAL.encode(sample):
+            return None
+    except (TypeError, ValueError):
+        return None
+    return encode
+
+
+_C_ENCODE = _fast_encoder()
+
+
+def canonical_lines(entries: list) -> bytes:
+    """The UTF-8 bytes of one canonical JSON line per entry."""
+    lines = []
+    append = lines.append
+    if _C_ENCODE is not None:
+        for entry in entries:
+            append(''.join(_C_ENCODE(entry, 0)))
+    else:
+        encode = _CANONICAL.encode
+        for entry in entries:
+            append(encode(entry))
+    append('')  # the last line ends with \n too
+    return '\n'.join(lines).encode('utf-8')
 
 
 class PreconditionFailed(Exception):
@@ -57,8 +94,8 @@ def part_key(key: str, index: int) -> str:
 
 def encode_hour(entries: list) -> tuple[bytes, str]:
     """(gzip bytes, sha256 of the JSON lines) of entries already in (time, id) order."""
-    lines = ''.join([_canonical(entry) + '\n' for entry in entries]).encode('utf-8')
-    return gzip.compress(lines, compresslevel=6, mtime=0), hashlib.sha256(lines).hexdigest()
+    lines = canonical_lines(entries)
+    return gzip.compress(lines, compresslevel=GZIP_LEVEL, mtime=0), hashlib.sha256(lines).hexdigest()
 
 
 def decode_part(body: bytes) -> list:

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from ansible_collections.ionos.activitylog.plugins.module_utils import archive_layout
 from ansible_collections.ionos.activitylog.plugins.module_utils.archive_layout import (
     MANIFEST_ATTEMPTS, Manifest, PreconditionFailed, decode_part, encode_hour, floor_hour, hour_start, part_key,
 )
@@ -103,6 +104,15 @@ def test_encode_hour_lines_are_canonical_json():
     assert b'\\u' not in lines
     assert b' :' not in lines and b', ' not in lines and b': ' not in lines
     assert 'Grüße €'.encode('utf-8') in lines
+
+
+def test_the_c_encoder_writes_exactly_what_jsonencoder_writes(monkeypatch):
+    tricky = ENTRIES + [{'id': 'c', 'n': [0.1, 1e16, -0.0, 2 ** 70], 'u': '\u2028\x00"\\/😀', 'nested': {'z': {}, 'a': []}}]
+    assert archive_layout._C_ENCODE is not None  # CPython has it: this test compares both paths
+    fast = encode_hour(tricky)
+    monkeypatch.setattr(archive_layout, '_C_ENCODE', None)
+    assert encode_hour(tricky) == fast
+    assert encode_hour([]) == (gzip.compress(b'', compresslevel=archive_layout.GZIP_LEVEL, mtime=0), hashlib.sha256(b'').hexdigest())
 
 
 def test_decode_part_round_trips():
