@@ -16,7 +16,8 @@ entries come in one answer), so this converges, and the entries kept always come
 reads: their count equals the sum of the slices' ``hits.total``.
 
 How the API pages is learned as the run goes (paging.py): a first page shorter than asked is a capped limit, a 400
-for a deep page a smaller result window or ``offset`` counting pages (one probe tells which), a 400 at offset 0 a
+for a deep page a smaller result window or ``offset`` counting pages (one probe tells which, or three when the window
+refuses the probe too), a 400 at offset 0 a
 refused limit or date range (one probe with limit 1 tells which). Reads planned under an assumption that has since
 changed are read again from their first page.
 
@@ -236,7 +237,9 @@ class Engine:
         return Recount(kept.piece, kept, -1 if total is None else total)
 
     def _probe_mode(self, piece: Slice, scheme, cause: Refused | None) -> Outcome:
-        """One page at an offset past the last page if offset counts hits, which reaches past every hit if it counts pages."""
+        """One page at an offset past the last page if offset counts hits, which reaches past every hit if it counts
+        pages: hits, offset counts hits; none, pages. A 400 for it may also be a result window smaller than that
+        offset: then two shallow pages tell (``_counts_pages``)."""
         pages = -(-piece.total // scheme.page_size)
         offset = pages + 1 if piece.total > pages + 1 else pages
         try:
@@ -244,8 +247,19 @@ class Engine:
         except ApiError as error:
             if error.status != 400:
                 raise
-            return ModeProbe(piece, piece.total, 0, True, cause)
-        return ModeProbe(piece, page.total, len(page.hits), False, cause)
+            return ModeProbe(piece, piece.total, self._counts_pages(piece) is not False, cause)
+        return ModeProbe(piece, page.total, not page.hits, cause)
+
+    def _counts_pages(self, piece: Slice) -> bool | None:
+        """Whether offset 1 with limit 2 starts at the second hit (offset counts hits: False) or at the third (it
+        counts pages of 2: True) of offset 0 with limit 3; None when the API's order is not stable enough to tell."""
+        shifted = self._get(piece, 1, 2).hits
+        first = self._get(piece, 0, 3).hits
+        if not shifted or len(first) < 3:
+            return None
+        if shifted[0] == first[1]:
+            return False
+        return True if shifted[0] == first[2] else None
 
     def _probe_limit(self, piece: Slice, cause: Refused) -> Outcome:
         try:
@@ -403,7 +417,7 @@ class Engine:
         if outcome.total != outcome.piece.total:
             self._parked = waiting[1:]
             return self._reread(outcome.piece, outcome.total if outcome.total is not None else -1) + self._unpark()
-        if outcome.refused or outcome.hits == 0:
+        if outcome.counts_pages:
             self.paging.count_pages()
         else:
             self.paging.mode_known = True

@@ -67,10 +67,10 @@ class Recount(Outcome):
 
 
 class ModeProbe(Outcome):
-    """The answer to one page far past the slice's end if ``offset`` counts hits, but not if it counts pages: its
-    ``total``, the number of ``hits``, whether it was ``refused``, and the ``cause`` that made the engine ask."""
+    """What the probe of ``offset`` found: the slice's ``total`` it saw, whether ``offset`` ``counts_pages`` (else
+    hits), and the ``cause`` that made the engine ask."""
 
-    fields = ('total', 'hits', 'refused', 'cause')
+    fields = ('total', 'counts_pages', 'cause')
 
 
 class LimitProbe(Outcome):

@@ -86,6 +86,17 @@ def test_offset_as_a_page_index_is_detected(start_emulator, default_requests, or
     assert stats['requests'] < default_requests + 20
 
 
+@pytest.mark.parametrize('mode', ['hits', 'page'])
+def test_a_window_smaller_than_the_probe_does_not_pass_for_offset_as_page(start_emulator, mode):
+    # Pages of 10 and a window of 500: the probe past the last page (offset 601 if offset counts hits) is refused by the
+    # window as well, so two shallow pages tell the meaning of offset. Taken for pages, hits cost 9,308 requests.
+    emulator = start_emulator(*DATA + ('--limit-cap', '10', '--result-window', '500', '--result-window-message', 'plain', '--offset-mode', mode))
+    stats = assert_exact(emulator, read(emulator.url))
+    assert (stats['paging'], stats['page_size']) == ('offset' if mode == 'hits' else 'page', 10)
+    assert stats['result_window'] <= 500
+    assert stats['requests'] < 1600  # 1,200 pages at least
+
+
 def test_every_surprise_at_once_under_faults(start_emulator):
     emulator = start_emulator(*DATA + ('--limit-cap', '60', '--result-window', '2000', '--result-window-message', 'plain',
                                        '--offset-mode', 'page', '--profile', 'faults', '--order', 'unordered'))
