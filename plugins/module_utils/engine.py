@@ -17,9 +17,8 @@ reads: their count equals the sum of the slices' ``hits.total``.
 
 How the API pages is learned as the run goes (paging.py): a first page shorter than asked is a capped limit, a 400
 for a deep page a smaller result window or ``offset`` counting pages (one probe tells which, or three when the window
-refuses the probe too), a 400 at offset 0 a
-refused limit or date range (one probe with limit 1 tells which). Reads planned under an assumption that has since
-changed are read again from their first page.
+refuses the probe too), a 400 at offset 0 a refused limit or date range (one probe with limit 1 tells which). Reads
+planned under an assumption that has since changed are read again from their first page.
 
 An entry can also arrive late inside a slice whose read has already completed. So once every slice is read, each
 slice whose read completed before the last round of requests (more than ``concurrency`` requests started after it)
