@@ -82,13 +82,13 @@ class Application:
             request_id = segments[3]
             self.stats.cloud.request(request_id)
             return self._guarded(request, self.stats.cloud,
-                                 lambda credential: self._request_resource(request, request_id, credential, first_values(query)))
+                                 lambda credential: self._request_resource(request, request_id, credential, first_values(query)), "requests")
         self.stats.request()
         if segments[:2] != API_ROOT or len(segments) > 4 or (len(segments) > 2 and segments[2] != "contracts"):
             return self._count(error_response(404, f"No such resource: {urllib.parse.urlsplit(request.target).path}"))
-        return self._guarded(request, self.stats, lambda credential: self._endpoint(request, segments[2:], credential, first_values(query)))
+        return self._guarded(request, self.stats, lambda credential: self._endpoint(request, segments[2:], credential, first_values(query)), "activity")
 
-    def _guarded(self, request: Request, stats, answer):
+    def _guarded(self, request: Request, stats, answer, endpoint: str):
         """What every API endpoint goes through: latency, the credential's rate limit, then maybe a fault."""
         if self.settings.latency_ms:
             time.sleep(self.settings.latency_ms / 1000.0)
@@ -97,16 +97,17 @@ class Application:
             retry_after = self.limiter.retry_after(credential.key if credential else "anonymous")
             if retry_after is not None:
                 return self._count(error_response(429, "Rate limit exceeded, retry later", [("Retry-After", str(retry_after))]), stats)
-        return self._with_faults(request, lambda: answer(credential), stats)
+        return self._with_faults(request, lambda: answer(credential), stats, endpoint)
 
     def _count(self, response: Response, stats=None) -> Response:
         (stats or self.stats).status(response.status)
         return response
 
-    def _with_faults(self, request: Request, answer, stats):
-        """Maybe replace the real answer with an injected fault (at most ``--fault-streak-max`` in a row per request)."""
+    def _with_faults(self, request: Request, answer, stats, endpoint: str):
+        """Maybe replace the real answer with an injected fault (at most ``--fault-streak-max`` in a row per request,
+        only on the endpoints of ``--fault-scope``)."""
         key = f"{request.method} {request.target}"
-        kind = self.injector.draw(key) if self.injector is not None else None
+        kind = self.injector.draw(key) if self.injector is not None and self.injector.plan.covers(endpoint) else None
         if kind == "drop":
             stats.fault(kind)
             return DROP

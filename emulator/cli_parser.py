@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from emulator.faults import DEFAULT_ERROR_CODES
+from emulator.faults import DEFAULT_ERROR_CODES, FAULT_SCOPES
 from emulator.params import DATE_END_MODES, OFFSET_MODES, WINDOW_MESSAGES
 from emulator.store import ORDERS
 from emulator.variants import VARIANTS
@@ -137,6 +137,8 @@ def _faults(parser) -> None:
     group.add_argument("--html-error-rate", type=float, metavar="P", help="502 or 503 with a text/html proxy page")
     group.add_argument("--fault-streak-max", type=int, default=2, metavar="K",
                        help="at most K faults in a row for the same method+path+query, so K+1 tries always get through (default: %(default)s)")
+    group.add_argument("--fault-scope", choices=FAULT_SCOPES, default="all",
+                       help="the endpoints that get faults: all, activity (the Activity Log's) or requests (/cloudapi/v6/requests) (default: %(default)s)")
 
 
 def build_parser() -> argparse.ArgumentParser:

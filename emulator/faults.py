@@ -15,6 +15,7 @@ import threading
 import time
 
 FAULT_KINDS = ("error", "drop", "slow", "truncate", "malformed", "html_error")
+FAULT_SCOPES = ("all", "activity", "requests")  # which endpoints get faults: both, the Activity Log's, the Cloud API's
 DEFAULT_ERROR_CODES = (500, 502, 503, 504)
 _MAX_TRACKED_STREAKS = 100000
 
@@ -62,11 +63,16 @@ class RateLimiter:
 class FaultPlan:
     """Fault probabilities (each in [0, 1], summing to at most 1) and their parameters."""
 
-    def __init__(self, rates: dict, error_codes=DEFAULT_ERROR_CODES, slow_seconds: float = 5.0, streak_max: int = 2):
+    def __init__(self, rates: dict, error_codes=DEFAULT_ERROR_CODES, slow_seconds: float = 5.0, streak_max: int = 2, scope: str = "all"):
         self.rates = {kind: float(rates.get(kind, 0.0)) for kind in FAULT_KINDS}
         self.error_codes = tuple(error_codes)
         self.slow_seconds = slow_seconds
         self.streak_max = streak_max
+        self.scope = scope
+
+    def covers(self, endpoint: str) -> bool:
+        """Whether requests to ``endpoint`` (``activity`` or ``requests``) may get faults."""
+        return self.scope in ("all", endpoint)
 
     @property
     def active(self) -> bool:

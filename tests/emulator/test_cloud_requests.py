@@ -299,6 +299,19 @@ def test_faults_apply_to_requests_too(start_emulator):
     assert sum(process.stats()["faults"].values()) == 0  # the Activity Log's counters are apart
 
 
+@pytest.mark.parametrize("scope", ["requests", "activity"])
+def test_fault_scope_keeps_the_other_endpoint_clean(start_emulator, scope):
+    process = start_emulator(*SMALL, "--error-rate", "1", "--fault-streak-max", "1000", "--fault-scope", scope)
+    request_id = process.cloud_requests(CONTRACTS[0])[0]["id"]
+    page = requests.get(process.url + "/activitylog/v1/contracts/%d" % CONTRACTS[0], headers=RESELLER, params={"limit": 1}, timeout=TIMEOUT)
+    detail = fresh(process, request_id)
+    faulty, clean = (detail, page) if scope == "requests" else (page, detail)
+    assert faulty.status_code >= 500 and clean.status_code == 200
+    stats = process.stats()
+    assert sum(stats["cloud_requests"]["faults"].values()) == (scope == "requests")
+    assert sum(stats["faults"].values()) == (scope == "activity")
+
+
 def test_drop_and_the_streak_bound(start_emulator):
     process = start_emulator(*SMALL, "--drop-rate", "1", "--fault-streak-max", "2")
     request_id = process.cloud_requests(CONTRACTS[0])[0]["id"]

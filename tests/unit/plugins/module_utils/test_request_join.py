@@ -7,10 +7,12 @@ forgotten requests null with one warning, each id fetched once (also under fault
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from ansible_collections.ionos.activitylog.plugins.module_utils.activity import fetch_activity
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError
 from ansible_collections.ionos.activitylog.plugins.module_utils.request_details import wanted
 
 CONTRACT = 31909628
@@ -94,6 +96,18 @@ def test_a_credential_that_may_not_read_requests_gives_nulls_and_says_why(emulat
     assert result['activities'] and all(entry['request'] is None for entry in result['activities'])
     refused = [text for text in result['warnings'] if '403' in text]
     assert len(refused) == 1 and 'may not read requests' in refused[0]
+
+
+def test_a_cloud_api_that_keeps_failing_fails_the_read_and_names_the_request(start_emulator):
+    # The Activity Log answers; only the Cloud API's requests fail, more often in a row than the retries allow.
+    broken = start_emulator(*EMULATOR, '--error-rate', '1', '--error-codes', '503', '--fault-streak-max', '1000', '--fault-scope', 'requests')
+    with pytest.raises(ApiError) as caught:
+        read(broken, retries=1)
+    message = str(caught.value)
+    assert re.search(r'request_details: cannot read request \S+ of the Cloud API at http://127\.0\.0\.1:\d+/cloudapi/v6/requests/: .*503', message), message
+    assert 'gave up after 1 retr' in message and 'reseller-token' not in message and SECRET not in message
+    stats = broken.stats()
+    assert sum(stats['faults'].values()) == 0 and stats['cloud_requests']['faults']['error'] >= 2
 
 
 def test_redaction_can_be_turned_off_with_a_warning(emulator):
