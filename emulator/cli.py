@@ -105,7 +105,8 @@ def paging_rules(args) -> PagingRules:
 
 def build_application(args, catalog: Catalog) -> Application:
     credentials = Credentials.from_file(args.credentials) if args.credentials else Credentials.builtin(catalog.contracts)
-    plan = FaultPlan({kind: getattr(args, f"{kind}_rate") for kind in FAULT_KINDS}, args.error_codes, args.slow_seconds, args.fault_streak_max, args.fault_scope)
+    rates = {kind: getattr(args, f"{kind}_rate") for kind in FAULT_KINDS}
+    plan = FaultPlan(rates, args.error_codes, args.slow_seconds, args.fault_streak_max, args.fault_scope)
     now = until_ms(args) if args.until is not None else None  # the emulator's now: --until, else the clock at each request
     settings = ApiSettings(args.order, paging_rules(args), args.latency_ms, args.contract_header_required, args.request_retention_days,
                            (lambda: now) if now is not None else None)

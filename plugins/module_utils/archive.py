@@ -12,7 +12,6 @@ crash between them leaves objects the next run writes again with the same bytes.
 
 from __future__ import annotations
 
-import copy
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -22,7 +21,7 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.archive_layout i
 )
 from ansible_collections.ionos.activitylog.plugins.module_utils.activity import TLS_OFF_WARNING
 from ansible_collections.ionos.activitylog.plugins.module_utils.client import ActivityLogClient
-from ansible_collections.ionos.activitylog.plugins.module_utils.engine import Engine, Slice
+from ansible_collections.ionos.activitylog.plugins.module_utils.engine import Slice, read_window
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, IncompleteResultError, OptionError, shown
 from ansible_collections.ionos.activitylog.plugins.module_utils.options import (
     ARCHIVE_ARGUMENT_SPEC, ARGUMENT_SPEC, checked_options, settings_from_options,
@@ -193,9 +192,7 @@ class ContractArchive:
 
     def _read(self, start: datetime, end: datetime) -> list:
         """The rows (time, id, entry, None) of [start, end), exact, in time order."""
-        read = copy.copy(self.settings.read)
-        read.start, read.end, read.contract_numbers = start, end, [self.contract]
-        run = Engine(self.client, read, paging=self.paging).run()
+        run = read_window(self.client, self.settings.read, start, end, [self.contract], self.paging)
         self.totals.warnings.extend(run.warnings)
         return run.entries
 

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.ionos.activitylog.plugins.module_utils.archive_layout import (
     Manifest, floor_hour, hour_start, manifest_key, object_key, read_part,
 )
-from ansible_collections.ionos.activitylog.plugins.module_utils.engine import Engine, RunResult, select_rows
+from ansible_collections.ionos.activitylog.plugins.module_utils.engine import RunResult, read_window, select_rows
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import IncompleteResultError, OptionError
 from ansible_collections.ionos.activitylog.plugins.module_utils.filters import EntryFilter
 from ansible_collections.ionos.activitylog.plugins.module_utils.paging import Paging
@@ -42,9 +42,7 @@ def read_with_archive(client, settings) -> RunResult:
         paging = Paging(settings.page_size)
         rows = []
         for (start, end), contracts in sorted(pieces.items()):
-            read = copy.copy(everything)
-            read.start, read.end, read.contract_numbers = start, end, contracts
-            run = Engine(client, read, paging=paging).run()
+            run = read_window(client, everything, start, end, contracts, paging)
             rows.extend(run.entries)
             result.total += run.total
             result.slices += run.slices

@@ -30,6 +30,7 @@ says that the window may still be receiving entries.
 
 from __future__ import annotations
 
+import copy
 import queue
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -570,6 +571,14 @@ class Engine:
         self._seen = {}
         result.entries, result.matched, result.truncated = select_rows(rows, self.settings, result.warnings)
         result.window = (format_time(self.settings.start), format_time(self.settings.end))
+
+
+def read_window(client, settings, start, end, contracts: list, paging: Paging) -> RunResult:
+    """One exact read of [start, end) of ``contracts`` with ``settings``' other options. Runs that read many windows
+    (the archive) share one ``paging``, so what the API's paging is like is learned once."""
+    window = copy.copy(settings)
+    window.start, window.end, window.contract_numbers = start, end, contracts
+    return Engine(client, window, paging=paging).run()
 
 
 def select_rows(rows: list, settings, warnings: list) -> tuple[list, int, bool]:
