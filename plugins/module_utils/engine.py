@@ -252,9 +252,15 @@ class Engine:
 
     def _counts_pages(self, piece: Slice) -> bool | None:
         """Whether offset 1 with limit 2 starts at the second hit (offset counts hits: False) or at the third (it
-        counts pages of 2: True) of offset 0 with limit 3; None when the API's order is not stable enough to tell."""
-        shifted = self._get(piece, 1, 2).hits
-        first = self._get(piece, 0, 3).hits
+        counts pages of 2: True) of offset 0 with limit 3; None when the API refuses these or its order is not stable
+        enough to tell."""
+        try:
+            shifted = self._get(piece, 1, 2).hits
+            first = self._get(piece, 0, 3).hits
+        except ApiError as error:
+            if error.status != 400:
+                raise
+            return None
         if not shifted or len(first) < 3:
             return None
         if shifted[0] == first[1]:
