@@ -59,7 +59,9 @@ def canonical_lines(entries: list) -> bytes:
         for entry in entries:
             append(encode(entry))
     append('')  # the last line ends with \n too
-    return '\n'.join(lines).encode('utf-8')
+    # A lone surrogate (a "\\ud800" the API sent, half of an emoji) cannot be UTF-8: it is written as that JSON escape
+    # again, inside its string, so the line still decodes to the same entry. Every other character is left as it is.
+    return '\n'.join(lines).encode('utf-8', 'backslashreplace')
 
 
 class PreconditionFailed(Exception):

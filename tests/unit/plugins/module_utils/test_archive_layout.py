@@ -15,7 +15,7 @@ import pytest
 
 from ansible_collections.ionos.activitylog.plugins.module_utils import archive_layout
 from ansible_collections.ionos.activitylog.plugins.module_utils.archive_layout import (
-    MANIFEST_ATTEMPTS, Manifest, PreconditionFailed, decode_part, encode_hour, floor_hour, hour_start, part_key,
+    MANIFEST_ATTEMPTS, Manifest, PreconditionFailed, decode_part, encode_hour, floor_hour, hour_start, part_key, read_part,
 )
 from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError
 from ansible_collections.ionos.activitylog.plugins.module_utils.s3_sink import region_for
@@ -113,6 +113,13 @@ def test_the_c_encoder_writes_exactly_what_jsonencoder_writes(monkeypatch):
     monkeypatch.setattr(archive_layout, '_C_ENCODE', None)
     assert encode_hour(tricky) == fast
     assert encode_hour([]) == (gzip.compress(b'', compresslevel=archive_layout.GZIP_LEVEL, mtime=0), hashlib.sha256(b'').hexdigest())
+
+
+def test_a_lone_surrogate_is_written_as_its_json_escape_and_read_back():
+    entries = [json.loads('{"id": "a", "time": "2024-05-01T05:00:01Z", "message": "cut \\ud83d here", "\\udc00": "key"}')]
+    body, digest = encode_hour(entries)
+    assert gzip.decompress(body) == b'{"id":"a","message":"cut \\ud83d here","time":"2024-05-01T05:00:01Z","\\udc00":"key"}\n'
+    assert decode_part(body) == entries and read_part(body)[1] == digest
 
 
 def test_decode_part_round_trips():
