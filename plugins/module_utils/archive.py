@@ -254,13 +254,14 @@ class ContractArchive:
     def _write_locked(self, key: str, entries: list, parts: list) -> tuple:
         """With object_lock an hour is written once; ids that turn up later go to late parts, each written once."""
         parts = list(parts)
-        if not parts:
+        if parts:
+            stored = self._stored(key, parts)
+        else:
             body, digest = encode_hour(entries)
             name = part_key(key, 0)
             if self._put(key, name, body, digest, len(entries), exclusive=True):
                 return 'written', [{'key': name, 'count': len(entries), 'sha256': digest}], len(entries)
-            parts.append(self._existing(key, name))  # a crashed or racing run wrote it first
-        stored = self._stored(key, parts)
+            stored = _by_id(self._existing(key, name, parts))  # a crashed or racing run wrote it first
         written = 0
         for dummy in range(MAX_LATE_PARTS):
             missing = [entry for entry in entries if entry['id'] not in stored]
@@ -271,9 +272,11 @@ class ContractArchive:
             if self._put(key, name, body, digest, len(missing), exclusive=True):
                 parts.append({'key': name, 'count': len(missing), 'sha256': digest})
                 written += len(missing)
+                added = missing
             else:
-                parts.append(self._existing(key, name))
-            stored.update(self._stored(key, parts[-1:]))
+                added = self._existing(key, name, parts)
+            for entry in added:
+                stored.setdefault(entry['id'], entry)
         raise IncompleteResultError('contract %d, hour %s: more than %d late parts; the archive needs a look' % (self.contract, key, MAX_LATE_PARTS))
 
     def _object(self, key: str, name: str) -> str:
@@ -289,23 +292,32 @@ class ContractArchive:
             return False
         return True
 
-    def _existing(self, key: str, name: str) -> dict:
+    def _existing(self, key: str, name: str, parts: list) -> list:
+        """The entries of part ``name``, which another run wrote; its record is added to ``parts``."""
         entries, digest = read_part(self.sink.get(self._object(key, name))[0])
-        return {'key': name, 'count': len(entries), 'sha256': digest}
+        parts.append({'key': name, 'count': len(entries), 'sha256': digest})
+        return entries
 
     def _stored(self, key: str, parts: list) -> dict:
         """id -> entry of the parts as stored (a part the manifest lists but the bucket lacks counts as empty)."""
-        stored = {}
+        entries = []
         for part in parts:
             found = self.sink.get(self._object(key, part['key']))
-            for entry in decode_part(found[0]) if found else ():
-                stored.setdefault(entry['id'], entry)
-        return stored
+            entries.extend(decode_part(found[0]) if found else ())
+        return _by_id(entries)
 
     def _save(self) -> None:
         if not self.check_mode:
             self.manifest.save(self.sink)
         self.saved_at = time.monotonic()
+
+
+def _by_id(entries: list) -> dict:
+    """id -> entry; of an id in several parts, the earliest part's entry."""
+    by_id = {}
+    for entry in entries:
+        by_id.setdefault(entry['id'], entry)
+    return by_id
 
 
 def _order(entry: dict) -> tuple:
