@@ -7,11 +7,14 @@ Progress lives in the bucket (``archive_layout.Manifest``), so a run needs no lo
 where another stopped. The log is read with the engine in windows of whole hours (a few thousand entries each, so
 memory holds one window, not the log); each window is exact (its distinct entries equal the API's count) before its
 hours are written, the writes of one window overlap the read of the next, and the manifest follows the objects, so a
-crash between them leaves objects the next run writes again with the same bytes. See docs/archive.md.
+crash between them leaves objects the next run writes again with the same bytes. A long run uses a process per CPU
+(archive_processes). See docs/archive.md.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -20,9 +23,10 @@ from ansible_collections.ionos.activitylog.plugins.module_utils.archive_layout i
     HOUR, Manifest, PreconditionFailed, decode_part, encode_hour, floor_hour, hour_start, manifest_key, object_key, part_key, read_part,
 )
 from ansible_collections.ionos.activitylog.plugins.module_utils.activity import TLS_OFF_WARNING
+from ansible_collections.ionos.activitylog.plugins.module_utils.archive_processes import STOP_WAIT, SpanWorker, span_count, split
 from ansible_collections.ionos.activitylog.plugins.module_utils.client import ActivityLogClient
 from ansible_collections.ionos.activitylog.plugins.module_utils.engine import Slice, read_window
-from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ApiError, IncompleteResultError, OptionError, shown
+from ansible_collections.ionos.activitylog.plugins.module_utils.errors import ActivityLogError, ApiError, IncompleteResultError, OptionError, shown
 from ansible_collections.ionos.activitylog.plugins.module_utils.options import (
     ARCHIVE_ARGUMENT_SPEC, ARGUMENT_SPEC, checked_options, settings_from_options,
 )
@@ -34,6 +38,9 @@ MAX_CHUNK_HOURS = 24 * 7
 MANIFEST_INTERVAL = 5.0  # seconds between saves of the progress of a long run
 OLDEST_SEARCH_FROM = datetime(2020, 1, 1, tzinfo=timezone.utc)  # before the Activity Log API existed
 MAX_LATE_PARTS = 1000
+FIRST_SPAN_HOURS = 24  # of each process in the first round of a run over several processes; then from the entries per hour
+SPAN_ENTRIES = 10 * CHUNK_ENTRIES  # entries one process should archive per round: a run that stops loses at most a round
+MAX_SPAN_HOURS = 24 * 30
 
 
 class ArchiveSettings:
@@ -80,6 +87,8 @@ class Totals:
         self.sealed_until = {}
         self.oldest_entry = {}
         self.warnings = []
+        self.requests = self.retries = self.s3_requests = 0  # of the worker processes (archive_processes)
+        self.processes = 1
 
 
 def archive_activity(options: dict, sink_factory, now: datetime | None = None, check_mode: bool = False) -> dict:
@@ -95,7 +104,7 @@ def archive_activity(options: dict, sink_factory, now: datetime | None = None, c
             paging = Paging(settings.read.page_size)
             with ThreadPoolExecutor(max_workers=settings.read.concurrency, thread_name_prefix='activitylog-archive') as writers:
                 for contract in contracts:
-                    ContractArchive(contract, settings, client, sink, paging, writers, totals, check_mode).run()
+                    ContractArchive(contract, settings, client, sink, paging, writers, totals, check_mode, sink_factory).run()
         finally:
             sink.close()
     finally:
@@ -109,7 +118,8 @@ def archive_activity(options: dict, sink_factory, now: datetime | None = None, c
         'sealed_until': totals.sealed_until,
         'oldest_entry': totals.oldest_entry,
         'contracts': contracts,
-        'stats': {'requests': client.stats.requests, 'retries': client.stats.retries, 's3_requests': sink.requests,
+        'stats': {'requests': client.stats.requests + totals.requests, 'retries': client.stats.retries + totals.retries,
+                  's3_requests': sink.requests + totals.s3_requests, 'processes': totals.processes,
                   'seconds': round(time.monotonic() - started, 3), **paging.stats()},
         'warnings': ([] if settings.read.validate_certs else [TLS_OFF_WARNING]) + list(client.warnings) + totals.warnings,
     }
@@ -118,11 +128,15 @@ def archive_activity(options: dict, sink_factory, now: datetime | None = None, c
 class ContractArchive:
     """One contract: read its windows in order, write their hours, advance its manifest."""
 
-    def __init__(self, contract: int, settings: ArchiveSettings, client, sink, paging: Paging, writers, totals: Totals, check_mode: bool):
+    def __init__(self, contract: int, settings: ArchiveSettings, client, sink, paging: Paging, writers, totals: Totals, check_mode: bool,
+                 sink_factory):
         self.contract = contract
         self.settings = settings
+        self.read_settings = settings.read
         self.client = client
         self.sink = sink
+        self.sink_factory = sink_factory
+        self.elsewhere = False  # True in a worker process: it leaves the manifest to the module's process
         self.paging = paging
         self.writers = writers
         self.totals = totals
@@ -135,17 +149,7 @@ class ContractArchive:
         begin = self._begin()
         if begin is not None:
             sealed_before = manifest.sealed_until
-            hours, pending, cursor = 1, None, begin
-            while cursor < settings.end:
-                window_end = min(cursor + hours * HOUR, settings.end)
-                rows = self._read(cursor, window_end)  # the previous window's hours are being written meanwhile
-                self._complete(begin, pending)
-                pending = (window_end, self._write(rows))
-                hours = max(1, min(MAX_CHUNK_HOURS, CHUNK_ENTRIES * hours // max(len(rows), 1)))
-                cursor = window_end
-                if time.monotonic() - self.saved_at > MANIFEST_INTERVAL:
-                    self._save()
-            self._complete(begin, pending)
+            self._archive_spans(begin)
             if sealed_before is not None and begin > sealed_before:
                 self.totals.warnings.append(
                     'contract %d: start %s is after the end of what the archive holds complete (%s), so the hours between were not read and '
@@ -153,6 +157,112 @@ class ContractArchive:
         self._save()
         self.totals.sealed_until[self.contract] = format_time(manifest.sealed_until) if manifest.sealed_until else None
         self.totals.oldest_entry[self.contract] = manifest.oldest_entry
+
+    def _archive_spans(self, begin: datetime) -> None:
+        """[begin, end), in rounds over several processes when it is long (archive_processes): the first span of a round
+        here, the others in workers; a round's hours are recorded, and the seal advanced over them, once all are done."""
+        settings = self.settings
+        count = span_count(int((settings.end - begin) / HOUR), settings.read.concurrency)
+        share = settings.read.concurrency // count
+        if count == 1:
+            self._archive(begin, begin, settings.end, share)
+            return
+        self.totals.processes = max(self.totals.processes, count)
+        workers = [SpanWorker(functools.partial(self._serve, share), 'contract %d' % self.contract) for dummy in range(count - 1)]
+        stop_wait = 0.0  # kill the workers unless the rounds all ended well
+        try:
+            cursor, span_hours = begin, FIRST_SPAN_HOURS
+            while cursor < settings.end:
+                spans = split(cursor, min(cursor + span_hours * count * HOUR, settings.end), count, HOUR)
+                for worker, span in zip(workers, spans[1:]):
+                    worker.send(span)
+                entries = self._archive(begin, *spans[0], share)
+                for worker, (dummy, end) in zip(workers, spans[1:]):
+                    answer = worker.result()
+                    if 'hours' in answer:  # it answered (not: it died); what it wrote is recorded even when it then failed
+                        self._take(answer)
+                    if answer['error']:
+                        raise _ERRORS.get(answer['error'][0], ApiError)(answer['error'][1])
+                    self.manifest.cover(begin, min(floor_hour(end), settings.settled_before))
+                    entries += answer['entries']
+                span_hours = max(1, min(MAX_SPAN_HOURS, int(SPAN_ENTRIES * (spans[-1][1] - cursor) / HOUR / count / max(entries, 1))))
+                cursor = spans[-1][1]
+                if time.monotonic() - self.saved_at > MANIFEST_INTERVAL:
+                    self._save()
+            stop_wait = STOP_WAIT
+        finally:
+            for worker in workers:
+                worker.stop(stop_wait)
+
+    def _archive(self, begin: datetime, start: datetime, end: datetime, concurrency: int) -> int:
+        """Read [start, end) in windows and write their hours; the seal follows from ``begin``. The entries read."""
+        if concurrency != self.read_settings.concurrency:
+            self.read_settings = copy.copy(self.settings.read)
+            self.read_settings.concurrency = concurrency
+        hours, pending, cursor, entries = 1, None, start, 0
+        while cursor < end:
+            window_end = min(cursor + hours * HOUR, end)
+            rows = self._read(cursor, window_end)  # the previous window's hours are being written meanwhile
+            self._complete(begin, pending)
+            pending = (window_end, self._write(rows))
+            entries += len(rows)
+            hours = max(1, min(MAX_CHUNK_HOURS, CHUNK_ENTRIES * hours // max(len(rows), 1)))
+            cursor = window_end
+            if time.monotonic() - self.saved_at > MANIFEST_INTERVAL:
+                self._save()
+        self._complete(begin, pending)
+        return entries
+
+    def _serve(self, concurrency: int, connection) -> None:
+        """In a worker (forked: everything here is its own copy), with its own API client, S3 client and writers:
+        archive each span it is sent, answer with what it recorded."""
+        read = copy.copy(self.settings.read)
+        read.concurrency = concurrency
+        self.client, self.sink, self.elsewhere = ActivityLogClient(read), None, True
+        try:
+            self.sink = self.sink_factory(read, False)
+            failure = None
+        except ActivityLogError as caught:
+            failure = (type(caught).__name__, str(caught))
+        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix='activitylog-archive') as self.writers:
+            for start, end in iter(connection.recv, None):
+                connection.send(self._answer(start, end, concurrency, failure))
+
+    def _answer(self, start: datetime, end: datetime, concurrency: int, failure=None) -> dict:
+        """A worker's span: what it recorded, its counts, and the error that stopped it, if one did."""
+        self.totals, self.manifest.touched = Totals(), {}
+        client, sink = self.client.stats, self.sink
+        before = (client.requests, client.retries, sink.requests if sink else 0)
+        entries = 0
+        if failure is None:
+            try:
+                entries = self._archive(start, start, end, concurrency)
+            except ActivityLogError as caught:
+                failure = (type(caught).__name__, str(caught))
+            except Exception as caught:  # pylint: disable=broad-exception-caught  # the module's process reports it
+                failure = ('ApiError', 'the archive process for contract %d from %s to %s failed: %s: %s'
+                           % (self.contract, format_time(start), format_time(end), type(caught).__name__, caught))
+        totals = self.totals
+        return {'hours': self.manifest.touched, 'oldest_entry': self.manifest.oldest_entry, 'error': failure, 'entries': entries,
+                'counts': (totals.hours_written, totals.hours_unchanged, totals.hours_pending, totals.entries_written), 'warnings': totals.warnings,
+                'requests': client.requests - before[0], 'retries': client.retries - before[1], 's3_requests': (sink.requests if sink else 0) - before[2]}
+
+    def _take(self, answer: dict) -> None:
+        """Record what a worker wrote and add its counts."""
+        for key, parts in answer['hours'].items():
+            self.manifest.record(key, parts)
+        if answer['oldest_entry'] is not None:
+            self.manifest.saw_entry(answer['oldest_entry'])
+        totals = self.totals
+        written, unchanged, pending, entries = answer['counts']
+        totals.hours_written += written
+        totals.hours_unchanged += unchanged
+        totals.hours_pending += pending
+        totals.entries_written += entries
+        totals.warnings.extend(answer['warnings'])
+        totals.requests += answer['requests']
+        totals.retries += answer['retries']
+        totals.s3_requests += answer['s3_requests']
 
     def _complete(self, begin: datetime, pending) -> None:
         """Wait for a window's writes; the hours from ``begin`` to its end are then complete, up to those old enough."""
@@ -192,7 +302,7 @@ class ContractArchive:
 
     def _read(self, start: datetime, end: datetime) -> list:
         """The rows (time, id, entry, None) of [start, end), exact, in time order."""
-        run = read_window(self.client, self.settings.read, start, end, [self.contract], self.paging)
+        run = read_window(self.client, self.read_settings, start, end, [self.contract], self.paging)
         self.totals.warnings.extend(run.warnings)
         return run.entries
 
@@ -307,9 +417,12 @@ class ContractArchive:
         return _by_id(entries)
 
     def _save(self) -> None:
-        if not self.check_mode:
+        if not (self.check_mode or self.elsewhere):
             self.manifest.save(self.sink)
         self.saved_at = time.monotonic()
+
+
+_ERRORS = {error.__name__: error for error in (OptionError, ApiError, IncompleteResultError)}
 
 
 def _by_id(entries: list) -> dict:

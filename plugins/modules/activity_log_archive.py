@@ -155,6 +155,11 @@ stats:
     s3_requests:
       description: Requests to the object storage (reads of the manifest and of stored parts, writes).
       type: int
+    processes:
+      description:
+        - The most processes a contract was archived with. A run over more than four days uses one per CPU (on Linux,
+          at most one per connection of O(concurrency), which they share); a scheduled run over a few open hours uses 1.
+      type: int
     seconds:
       description: Wall time of the run.
       type: float

@@ -8,6 +8,7 @@ so the tests run the code of the working tree; a run in a child process (to be k
 
 from __future__ import annotations
 
+import glob
 import gzip
 import hashlib
 import json
@@ -53,6 +54,27 @@ def start_child(emulator, seaweedfs, bucket: str, **more) -> subprocess.Popen:
     """A run in its own process, to be killed."""
     return subprocess.Popen([sys.executable, '-c', CHILD, COLLECTIONS_ROOT, json.dumps(options(emulator, seaweedfs, bucket, **more))],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def children(pid: int) -> list:
+    """The pids of the processes ``pid`` started that still run (Linux's /proc)."""
+    found = []
+    for task in glob.glob('/proc/%d/task/*/children' % pid):
+        try:
+            with open(task, encoding='ascii') as handle:
+                found.extend(int(child) for child in handle.read().split())
+        except OSError:  # the task ended meanwhile
+            pass
+    return found
+
+
+def is_gone(pid: int) -> bool:
+    """True when ``pid`` has ended (no such process, or a zombie nobody reaped yet)."""
+    try:
+        with open('/proc/%d/stat' % pid, encoding='ascii') as handle:
+            return handle.read().rsplit(')', 1)[1].split()[0] in ('Z', 'X')
+    except OSError:
+        return True
 
 
 def keys(s3_client, bucket: str) -> list:

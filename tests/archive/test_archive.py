@@ -8,7 +8,9 @@ Each test takes a fresh bucket; the truth is the emulator's store (``entry_ids``
 from __future__ import annotations
 
 import collections
+import os
 import signal
+import sys
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -55,6 +57,8 @@ def test_thirty_days_of_a_reseller_exactly_once_and_a_rerun_reads_only_the_open_
     first = harness.run(reseller, seaweedfs, bucket)
     ids = exactly_once(s3_client, bucket, reseller, first['contracts'])
     assert len(first['contracts']) == 3 and len(ids) == 9000 == first['entries_written']
+    # 30 days: a process per CPU (at most one per connection of concurrency 4); the manifest is still every hour's.
+    assert first['stats']['processes'] == (min(len(os.sched_getaffinity(0)), 4) if sys.platform.startswith('linux') else 1)
     assert first['hours_written'] == len([key for key in harness.keys(s3_client, bucket) if key.endswith('.gz')])
     settled = (datetime.now(timezone.utc) - timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
     for contract in first['contracts']:
@@ -64,6 +68,7 @@ def test_thirty_days_of_a_reseller_exactly_once_and_a_rerun_reads_only_the_open_
 
     again = harness.run(reseller, seaweedfs, bucket)
     assert again['hours_written'] == again['entries_written'] == 0 and not again['changed']
+    assert again['stats']['processes'] == 1  # a few open hours are not worth a process
     # /contracts, then one read of the open hours per contract; the manifests are read, not written.
     assert again['stats']['requests'] <= 1 + 3 * 2
     assert again['stats']['s3_requests'] == 3
@@ -92,9 +97,15 @@ def test_a_killed_run_is_continued_exactly(seaweedfs, make_bucket, s3_client):
                 assert child.poll() is None, child.communicate()
                 assert time.monotonic() < deadline, 'no manifest after %gs' % KILL_WAIT
                 time.sleep(0.2)
+            workers = harness.children(child.pid)
         finally:
             child.send_signal(signal.SIGKILL)
             child.communicate(timeout=30)
+        # Its worker processes (30 days: one more per CPU) die with it instead of writing on.
+        ended = time.monotonic() + 30
+        while not all(harness.is_gone(pid) for pid in workers) and time.monotonic() < ended:
+            time.sleep(0.1)
+        assert all(harness.is_gone(pid) for pid in workers), workers
         saved = harness.manifest(s3_client, bucket, 31909628)
         assert saved['sealed_until'] is not None
         rerun = harness.run(emulator, seaweedfs, bucket)
@@ -103,6 +114,37 @@ def test_a_killed_run_is_continued_exactly(seaweedfs, make_bucket, s3_client):
         # It continued from the seal: the hours before it were not written again.
         assert rerun['hours_written'] < len(harness.manifest(s3_client, bucket, 31909628)['hours'])
         assert all(hour >= saved['sealed_until'][:13] for hour in written_hours(rerun, saved, s3_client, bucket))
+
+
+@pytest.mark.skipif(not sys.platform.startswith('linux') or len(os.sched_getaffinity(0)) < 2, reason='worker processes need Linux and 2 CPUs')
+def test_a_worker_process_that_dies_fails_the_run_clearly_and_the_next_run_is_exact(seaweedfs, make_bucket, s3_client):
+    bucket = make_bucket()
+    with EmulatorProcess(('--contracts', '1', '--entries', '6000', '--days', '30', '--seed', '11', '--latency-ms', '40')) as emulator:
+        child = harness.start_child(emulator, seaweedfs, bucket)
+        deadline = time.monotonic() + KILL_WAIT
+        try:
+            workers = []
+            while not workers:  # the worker is forked once the run knows the oldest hour
+                assert child.poll() is None, child.communicate()
+                assert time.monotonic() < deadline, 'no worker process after %gs' % KILL_WAIT
+                time.sleep(0.05)
+                workers = harness.children(child.pid)
+            os.kill(workers[0], signal.SIGKILL)
+            out, err = child.communicate(timeout=KILL_WAIT)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.communicate()
+        assert child.returncode != 0 and not out
+        message = err.decode().strip().splitlines()[-1]
+        assert message.startswith('ansible_collections.ionos.activitylog.plugins.module_utils.errors.ApiError: the archive process for contract '
+                                  '31909628 ended without an answer (exit code -9'), message
+        assert seaweedfs.secret_key not in err.decode() and harness.TOKEN not in err.decode()
+        saved = harness.manifest(s3_client, bucket, 31909628) if 'activitylog/contract=31909628/_manifest.json' in harness.keys(s3_client, bucket) else None
+        rerun = harness.run(emulator, seaweedfs, bucket)
+        assert len(exactly_once(s3_client, bucket, emulator, [31909628])) == 6000
+        assert rerun['sealed_until'][31909628] is not None and (saved is None or saved['sealed_until'] is None
+                                                                or saved['sealed_until'] <= rerun['sealed_until'][31909628])
 
 
 def written_hours(rerun, saved, s3_client, bucket):
