@@ -145,7 +145,7 @@ class ContractArchive:
         self.saved_at = time.monotonic()
 
     def run(self) -> None:
-        manifest, settings = self.manifest, self.settings
+        manifest = self.manifest
         begin = self._begin()
         if begin is not None:
             sealed_before = manifest.sealed_until
