@@ -26,7 +26,7 @@ except (ImportError, ValueError):  # pragma: no cover - a Python without multipr
     _FORK = None
 
 MIN_SPAN_HOURS = 48  # shorter runs (a scheduled run's few open hours) are not worth a process
-STOP_WAIT = 10.0  # seconds a worker may take to end once its connection is closed
+STOP_WAIT = 10.0  # seconds a worker may take to end once asked to
 
 
 def span_count(hours: int, concurrency: int) -> int:

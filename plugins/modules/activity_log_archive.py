@@ -157,7 +157,7 @@ stats:
       type: int
     processes:
       description:
-        - The most processes a contract was archived with. A run over more than four days uses one per CPU (on Linux,
+        - The most processes a contract was archived with. A run over four days or more uses one per CPU (on Linux,
           at most one per connection of O(concurrency), which they share); a scheduled run over a few open hours uses 1.
       type: int
     seconds:
