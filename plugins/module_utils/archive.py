@@ -14,7 +14,6 @@ crash between them leaves objects the next run writes again with the same bytes.
 from __future__ import annotations
 
 import copy
-import functools
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -90,6 +89,12 @@ class Totals:
         self.requests = self.retries = self.s3_requests = 0  # of the worker processes (archive_processes)
         self.processes = 1
 
+    def add(self, other: Totals) -> None:
+        """Add what a worker process did for one span (its counts and warnings)."""
+        for name in ('hours_written', 'hours_unchanged', 'hours_pending', 'entries_written', 'requests', 'retries', 's3_requests'):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.warnings.extend(other.warnings)
+
 
 def archive_activity(options: dict, sink_factory, now: datetime | None = None, check_mode: bool = False) -> dict:
     """Archive every contract of ``options``; ``sink_factory(settings, object_lock)`` gives the bucket (s3_sink.S3Sink)."""
@@ -163,12 +168,14 @@ class ContractArchive:
         here, the others in workers; a round's hours are recorded, and the seal advanced over them, once all are done."""
         settings = self.settings
         count = span_count(int((settings.end - begin) / HOUR), settings.read.concurrency)
-        share = settings.read.concurrency // count
         if count == 1:
-            self._archive(begin, begin, settings.end, share)
+            self._archive(begin, begin, settings.end)
             return
         self.totals.processes = max(self.totals.processes, count)
-        workers = [SpanWorker(functools.partial(self._serve, share), 'contract %d' % self.contract) for dummy in range(count - 1)]
+        # Each process reads with its share of the connections; the workers, forked next, take these settings along.
+        self.read_settings = copy.copy(settings.read)
+        self.read_settings.concurrency = settings.read.concurrency // count
+        workers = [SpanWorker(self._serve, 'contract %d' % self.contract) for dummy in range(count - 1)]
         stop_wait = 0.0  # kill the workers unless the rounds all ended well
         try:
             cursor, span_hours = begin, FIRST_SPAN_HOURS
@@ -176,7 +183,7 @@ class ContractArchive:
                 spans = split(cursor, min(cursor + span_hours * count * HOUR, settings.end), count, HOUR)
                 for worker, span in zip(workers, spans[1:]):
                     worker.send(span)
-                entries = self._archive(begin, *spans[0], share)
+                entries = self._archive(begin, *spans[0])
                 for worker, (dummy, end) in zip(workers, spans[1:]):
                     answer = worker.result()
                     if 'hours' in answer:  # it answered (not: it died); what it wrote is recorded even when it then failed
@@ -194,11 +201,8 @@ class ContractArchive:
             for worker in workers:
                 worker.stop(stop_wait)
 
-    def _archive(self, begin: datetime, start: datetime, end: datetime, concurrency: int) -> int:
+    def _archive(self, begin: datetime, start: datetime, end: datetime) -> int:
         """Read [start, end) in windows and write their hours; the seal follows from ``begin``. The entries read."""
-        if concurrency != self.read_settings.concurrency:
-            self.read_settings = copy.copy(self.settings.read)
-            self.read_settings.concurrency = concurrency
         hours, pending, cursor, entries = 1, None, start, 0
         while cursor < end:
             window_end = min(cursor + hours * HOUR, end)
@@ -213,39 +217,38 @@ class ContractArchive:
         self._complete(begin, pending)
         return entries
 
-    def _serve(self, concurrency: int, connection) -> None:
+    def _serve(self, connection) -> None:
         """In a worker (forked: everything here is its own copy), with its own API client, S3 client and writers:
         archive each span it is sent, answer with what it recorded."""
-        read = copy.copy(self.settings.read)
-        read.concurrency = concurrency
+        read = self.read_settings
         self.client, self.sink, self.elsewhere = ActivityLogClient(read), None, True
         try:
             self.sink = self.sink_factory(read, False)
             failure = None
         except ActivityLogError as caught:
             failure = (type(caught).__name__, str(caught))
-        with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix='activitylog-archive') as self.writers:
+        with ThreadPoolExecutor(max_workers=read.concurrency, thread_name_prefix='activitylog-archive') as self.writers:
             for start, end in iter(connection.recv, None):
-                connection.send(self._answer(start, end, concurrency, failure))
+                connection.send(self._answer(start, end, failure))
 
-    def _answer(self, start: datetime, end: datetime, concurrency: int, failure=None) -> dict:
-        """A worker's span: what it recorded, its counts, and the error that stopped it, if one did."""
+    def _answer(self, start: datetime, end: datetime, failure=None) -> dict:
+        """A worker's span: what it recorded, its counts (Totals), and the error that stopped it, if one did."""
         self.totals, self.manifest.touched = Totals(), {}
         client, sink = self.client.stats, self.sink
         before = (client.requests, client.retries, sink.requests if sink else 0)
         entries = 0
         if failure is None:
             try:
-                entries = self._archive(start, start, end, concurrency)
+                entries = self._archive(start, start, end)
             except ActivityLogError as caught:
                 failure = (type(caught).__name__, str(caught))
             except Exception as caught:  # pylint: disable=broad-exception-caught  # the module's process reports it
                 failure = ('ApiError', 'the archive process for contract %d from %s to %s failed: %s: %s'
                            % (self.contract, format_time(start), format_time(end), type(caught).__name__, caught))
         totals = self.totals
-        return {'hours': self.manifest.touched, 'oldest_entry': self.manifest.oldest_entry, 'error': failure, 'entries': entries,
-                'counts': (totals.hours_written, totals.hours_unchanged, totals.hours_pending, totals.entries_written), 'warnings': totals.warnings,
-                'requests': client.requests - before[0], 'retries': client.retries - before[1], 's3_requests': (sink.requests if sink else 0) - before[2]}
+        totals.requests, totals.retries = client.requests - before[0], client.retries - before[1]
+        totals.s3_requests = (sink.requests if sink else 0) - before[2]
+        return {'hours': self.manifest.touched, 'oldest_entry': self.manifest.oldest_entry, 'error': failure, 'entries': entries, 'totals': totals}
 
     def _take(self, answer: dict) -> None:
         """Record what a worker wrote and add its counts."""
@@ -253,16 +256,7 @@ class ContractArchive:
             self.manifest.record(key, parts)
         if answer['oldest_entry'] is not None:
             self.manifest.saw_entry(answer['oldest_entry'])
-        totals = self.totals
-        written, unchanged, pending, entries = answer['counts']
-        totals.hours_written += written
-        totals.hours_unchanged += unchanged
-        totals.hours_pending += pending
-        totals.entries_written += entries
-        totals.warnings.extend(answer['warnings'])
-        totals.requests += answer['requests']
-        totals.retries += answer['retries']
-        totals.s3_requests += answer['s3_requests']
+        self.totals.add(answer['totals'])
 
     def _complete(self, begin: datetime, pending) -> None:
         """Wait for a window's writes; the hours from ``begin`` to its end are then complete, up to those old enough."""
